@@ -31,53 +31,58 @@ type charset struct {
 // ASCII, UNICODE and UNICODE UTF-8 need none. UTF-16 and UTF-32 are refused:
 // their delimiters are not single bytes.
 var charsets = map[string]encoding.Encoding{
-	"8859/1":         charmap.ISO8859_1,
-	"8859/2":         charmap.ISO8859_2,
-	"8859/3":         charmap.ISO8859_3,
-	"8859/4":         charmap.ISO8859_4,
-	"8859/5":         charmap.ISO8859_5,
-	"8859/6":         charmap.ISO8859_6,
-	"8859/7":         charmap.ISO8859_7,
-	"8859/8":         charmap.ISO8859_8,
-	"8859/9":         charmap.ISO8859_9,
-	"8859/15":        charmap.ISO8859_15,
-	"ISO IR87":       japanese.ISO2022JP,
-	"ISO IR159":      japanese.ISO2022JP,
-	"GB 18030-2000":  simplifiedchinese.GB18030,
-	"KS X 1001":      korean.EUCKR,
-	"BIG-5":          traditionalchinese.Big5,
-	"WINDOWS-1252":   charmap.Windows1252, // not in table 0211, but seen in the field
-	"CP1252":         charmap.Windows1252,
-	"ISO-8859-1":     charmap.ISO8859_1,
-	"LATIN1":         charmap.ISO8859_1,
-	"SHIFT_JIS":      japanese.ShiftJIS,
-	"EUC-JP":         japanese.EUCJP,
-	"ISO-2022-JP":    japanese.ISO2022JP,
-	"GB2312":         simplifiedchinese.GBK,
-	"GBK":            simplifiedchinese.GBK,
-	"EUC-KR":         korean.EUCKR,
-	"ISO IR6":        nil, // ASCII
-	"ISO IR14":       nil, // JIS X 0201 Roman: ASCII for the characters HL7 uses
-	"ASCII":          nil,
-	"UNICODE":        nil,
-	"UNICODE UTF-8":  nil,
-	"UTF-8":          nil,
-	"UTF8":           nil,
-	"US-ASCII":       nil,
-	"ISO IR100":      charmap.ISO8859_1,
-	"ISO IR101":      charmap.ISO8859_2,
-	"ISO IR144":      charmap.ISO8859_5,
-	"ISO IR126":      charmap.ISO8859_7,
-	"ISO IR127":      charmap.ISO8859_6,
-	"ISO IR138":      charmap.ISO8859_8,
-	"ISO IR148":      charmap.ISO8859_9,
-	"UNICODE UTF-16": nil, // refused in lookupCharset
-	"UNICODE UTF-32": nil, // refused in lookupCharset
+	"8859/1":        charmap.ISO8859_1,
+	"8859/2":        charmap.ISO8859_2,
+	"8859/3":        charmap.ISO8859_3,
+	"8859/4":        charmap.ISO8859_4,
+	"8859/5":        charmap.ISO8859_5,
+	"8859/6":        charmap.ISO8859_6,
+	"8859/7":        charmap.ISO8859_7,
+	"8859/8":        charmap.ISO8859_8,
+	"8859/9":        charmap.ISO8859_9,
+	"8859/15":       charmap.ISO8859_15,
+	"ISO IR87":      japanese.ISO2022JP,
+	"ISO IR159":     japanese.ISO2022JP,
+	"GB 18030-2000": simplifiedchinese.GB18030,
+	"KS X 1001":     korean.EUCKR,
+	"BIG-5":         traditionalchinese.Big5,
+	"WINDOWS-1252":  charmap.Windows1252, // not in table 0211, but seen in the field
+	"CP1252":        charmap.Windows1252,
+	"ISO-8859-1":    charmap.ISO8859_1,
+	"LATIN1":        charmap.ISO8859_1,
+	"SHIFT_JIS":     japanese.ShiftJIS,
+	"EUC-JP":        japanese.EUCJP,
+	"ISO-2022-JP":   japanese.ISO2022JP,
+	"GB2312":        simplifiedchinese.GBK,
+	"GBK":           simplifiedchinese.GBK,
+	"EUC-KR":        korean.EUCKR,
+	"ISO IR6":       nil, // ASCII
+	"ISO IR14":      nil, // JIS X 0201 Roman: ASCII for the characters HL7 uses
+	"ASCII":         nil,
+	"UNICODE":       nil,
+	"UNICODE UTF-8": nil,
+	"UTF-8":         nil,
+	"UTF8":          nil,
+	"US-ASCII":      nil,
+	"ISO IR100":     charmap.ISO8859_1,
+	"ISO IR101":     charmap.ISO8859_2,
+	"ISO IR144":     charmap.ISO8859_5,
+	"ISO IR126":     charmap.ISO8859_7,
+	"ISO IR127":     charmap.ISO8859_6,
+	"ISO IR138":     charmap.ISO8859_8,
+	"ISO IR148":     charmap.ISO8859_9,
 }
 
 // lookupCharset returns the conversion for an MSH-18 value, nil when the
 // message is ASCII or UTF-8, or ErrCharset for a set Plexus cannot read.
-func lookupCharset(name string) (*charset, error) {
+func lookupCharset(raw []byte) (*charset, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	if enc, ok := charsets[string(raw)]; ok && enc == nil {
+		return nil, nil // the common case, ASCII or UTF-8, without allocating
+	}
+	name := string(raw)
 	key := strings.ToUpper(strings.TrimSpace(name))
 	if key == "" {
 		return nil, nil

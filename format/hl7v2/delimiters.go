@@ -56,6 +56,11 @@ func readDelimiters(hdr []byte, seg string, offset int) (Delimiters, error) {
 	for i := 4; i < len(hdr) && hdr[i] != fs && hdr[i] != '\r' && hdr[i] != '\n'; i++ {
 		enc = append(enc, hdr[i])
 	}
+	if len(enc) == 5 && enc[2] == '\\' && enc[3] == '\\' {
+		// "^~\\&": a backslash doubled by a program that escaped the
+		// message as a string literal. The intended set is unambiguous.
+		enc = append(enc[:3], enc[4])
+	}
 	if len(enc) == 0 {
 		return d, bad(2, "%s-2 is empty", seg)
 	}

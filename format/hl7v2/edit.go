@@ -64,12 +64,17 @@ func (m *Message) SetPath(p Path, encoded []byte) error {
 	if p.Field == 0 {
 		return fmt.Errorf("%w %s: a field number is needed to set a value", ErrPath, p)
 	}
+	d := &m.codec.Delimiters
+	if p.Rep > 1 && d.Repetition == 0 || p.Component > 1 && d.Component == 0 || p.Sub > 1 && d.Subcomponent == 0 {
+		return fmt.Errorf("%w %s: the message declares no delimiter for that level", ErrPath, p)
+	}
 	seg := m.Segment(p.Segment, p.SegRep)
+	appended := false
 	if seg == nil {
 		if m.Count(p.Segment) != p.SegRep-1 {
 			return fmt.Errorf("%w: %s(%d) (the message has %d)", ErrNotFound, p.Segment, p.SegRep, m.Count(p.Segment))
 		}
-		seg = m.appendSegment([]byte(p.Segment))
+		seg, appended = m.appendSegment([]byte(p.Segment)), true
 	}
 	piece := p.Field
 	if seg.hdr {
@@ -78,7 +83,9 @@ func (m *Message) SetPath(p Path, encoded []byte) error {
 		}
 		piece = p.Field - 1
 	}
-	d := &m.codec.Delimiters
+	if encoded == nil {
+		encoded = []byte{} // nil signals failure inside splice
+	}
 	data := splice(seg.data, d.Field, piece, func(field []byte) []byte {
 		return splice(field, d.Repetition, max(p.Rep, 1)-1, func(rep []byte) []byte {
 			if p.Component == 0 {
@@ -93,6 +100,11 @@ func (m *Message) SetPath(p Path, encoded []byte) error {
 		})
 	})
 	if data == nil {
+		// Unreachable after the delimiter check above; kept so that a
+		// future change cannot corrupt the segment silently.
+		if appended {
+			m.segs = m.segs[:len(m.segs)-1]
+		}
 		return fmt.Errorf("%w %s: the message declares no delimiter for that level", ErrPath, p)
 	}
 	seg.setData(data)
@@ -155,8 +167,12 @@ func (s *Segment) setData(data []byte) {
 
 // appendSegment adds an empty segment with the given name at the end.
 func (m *Message) appendSegment(name []byte) *Segment {
-	if n := len(m.segs); n > 0 && len(m.segs[n-1].term) == 0 {
-		m.segs[n-1].term = []byte{'\r'}
+	if n := len(m.segs); n > 0 {
+		// The new segment must start a line: the last one may have ended
+		// without a terminator, or with trailing blanks after it.
+		if t := m.segs[n-1].term; len(t) == 0 || t[len(t)-1] != '\r' && t[len(t)-1] != '\n' {
+			m.segs[n-1].term = append(t[:len(t):len(t)], '\r')
+		}
 	}
 	m.segs = append(m.segs, Segment{term: []byte{'\r'}, c: &m.codec})
 	seg := &m.segs[len(m.segs)-1]

@@ -92,8 +92,9 @@ func (c ErrorCode) Text() string {
 }
 
 // Location addresses a place in a message the way ERR-2 does: segment ID,
-// the segment's 1-based position in the message, and field, repetition,
-// component and subcomponent numbers (0 where not applicable).
+// the segment's 1-based position among all segments of the message (MSH is
+// 1), and field, repetition, component and subcomponent numbers (0 where not
+// applicable).
 type Location struct {
 	Segment   string
 	Sequence  int
@@ -103,16 +104,14 @@ type Location struct {
 	Sub       int
 }
 
-// String renders the location as a terser path, for example "PID(1)-3(2).1".
+// String renders the location as a path, for example "PID-3(2).1"; the
+// segment's position is not part of it.
 func (l Location) String() string {
 	if l.Segment == "" {
 		return ""
 	}
 	var b strings.Builder
 	b.WriteString(l.Segment)
-	if l.Sequence > 1 {
-		fmt.Fprintf(&b, "(%d)", l.Sequence)
-	}
 	if l.Field > 0 {
 		fmt.Fprintf(&b, "-%d", l.Field)
 		if l.Rep > 1 {

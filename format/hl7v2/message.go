@@ -94,13 +94,13 @@ func skipLead(data []byte) int {
 }
 
 // msh18 returns the first repetition of MSH-18 (the character set) from the
-// raw MSH segment, or "" when it is absent.
-func msh18(msh []byte, fs, rep byte) string {
+// raw MSH segment, or nil when it is absent.
+func msh18(msh []byte, fs, rep byte) []byte {
 	// MSH-n for n >= 2 follows the (n-1)th field separator.
 	n := 0
 	for i, c := range msh {
 		if c == '\r' || c == '\n' {
-			return ""
+			return nil
 		}
 		if c != fs {
 			continue
@@ -110,13 +110,13 @@ func msh18(msh []byte, fs, rep byte) string {
 			v := msh[i+1:]
 			for j, c := range v {
 				if c == fs || c == rep || c == '\r' || c == '\n' {
-					return string(v[:j])
+					return v[:j]
 				}
 			}
-			return string(v)
+			return v
 		}
 	}
-	return ""
+	return nil
 }
 
 // index finds every segment and every field separator in m.raw in one pass.
