@@ -58,7 +58,8 @@ func BenchmarkParseNew(b *testing.B) {
 }
 
 // BenchmarkFieldAccess parses and then visits every subcomponent of every
-// field of every segment, decoding each into a reused buffer.
+// field of every segment with nested Split loops, decoding each into a
+// reused buffer.
 func BenchmarkFieldAccess(b *testing.B) {
 	for _, f := range benchFiles {
 		raw := loadBench(b, f.file)
@@ -76,13 +77,10 @@ func BenchmarkFieldAccess(b *testing.B) {
 				for i := 0; i < m.Len(); i++ {
 					seg := m.Seg(i)
 					for n := 1; n <= seg.NumFields(); n++ {
-						fld := seg.Field(n)
-						for r := 1; r <= fld.Reps(); r++ {
-							rep := fld.Rep(r)
-							for c := 1; c <= rep.Components(); c++ {
-								comp := rep.Component(c)
-								for s := 1; s <= comp.Subcomponents(); s++ {
-									buf = comp.Sub(s).AppendText(buf[:0])
+						for _, rep := range seg.Field(n).Split() {
+							for _, comp := range rep.Split() {
+								for _, sub := range comp.Split() {
+									buf = sub.AppendText(buf[:0])
 									leaves++
 								}
 							}

@@ -1,6 +1,9 @@
 package hl7v2
 
-import "bytes"
+import (
+	"bytes"
+	"iter"
+)
 
 type level uint8
 
@@ -49,7 +52,7 @@ func (v Value) String() string {
 // AppendText appends the value with escape sequences decoded to dst and
 // returns the extended slice; it allocates only when dst must grow.
 func (v Value) AppendText(dst []byte) []byte {
-	if v.lvl == lvlLiteral || v.c == nil || v.c.Escape == 0 {
+	if v.lvl == lvlLiteral || v.c == nil || v.c.Escape == 0 || bytes.IndexByte(v.b, v.c.Escape) < 0 {
 		return append(dst, v.b...)
 	}
 	return unescape(dst, v.b, v.c)
@@ -159,5 +162,39 @@ func (v Value) part(l level, i int) Value {
 			return Value{c: v.c, lvl: l}
 		}
 		b = b[j+1:]
+	}
+}
+
+// Split returns an iterator over the parts one level below v, numbered from
+// 1: the repetitions of a field, the components of a repetition, the
+// subcomponents of a component. It scans the value once, so walking a whole
+// message with nested Split loops costs one pass over its bytes. An empty
+// value has no parts; a subcomponent or literal has itself as its only part.
+func (v Value) Split() iter.Seq2[int, Value] {
+	return func(yield func(int, Value) bool) {
+		if len(v.b) == 0 {
+			return
+		}
+		if v.lvl >= lvlSub {
+			yield(1, v)
+			return
+		}
+		l := v.lvl + 1
+		sep := v.sep(l)
+		b := v.b
+		for n := 1; ; n++ {
+			j := -1
+			if sep != 0 {
+				j = bytes.IndexByte(b, sep)
+			}
+			if j < 0 {
+				yield(n, Value{b: b, c: v.c, lvl: l, ok: true})
+				return
+			}
+			if !yield(n, Value{b: b[:j:j], c: v.c, lvl: l, ok: true}) {
+				return
+			}
+			b = b[j+1:]
+		}
 	}
 }
