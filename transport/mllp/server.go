@@ -46,7 +46,8 @@ type Server struct {
 	// limit. A connection beyond the limit is closed as soon as it is
 	// accepted, and the refusal logged. Closing, rather than leaving it
 	// waiting in the accept queue, shows the sender at once that it was
-	// not served; it will reconnect and retry like after any other drop.
+	// not served, so it can retry later as after any other dropped
+	// connection, instead of timing out on a message nobody reads.
 	MaxConns int
 
 	// MaxMessageSize is the largest payload accepted, in bytes; 0 means
@@ -55,8 +56,9 @@ type Server struct {
 	// received whole.
 	MaxMessageSize int
 
-	// ReadTimeout bounds the time to receive one message once its first
-	// byte has arrived, and the TLS handshake; 0 means no limit.
+	// ReadTimeout bounds the time to receive one message once its start
+	// block has arrived; 0 means no limit. It also bounds the TLS
+	// handshake, which IdleTimeout bounds instead if ReadTimeout is 0.
 	ReadTimeout time.Duration
 
 	// IdleTimeout closes a connection on which no message begins for this
