@@ -1,0 +1,73 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/plexus-health/plexus/format/hl7v2"
+)
+
+// Content types the engine recognises. Any other media type is carried as
+// opaque text or bytes.
+const (
+	ContentHL7v2 = "application/hl7-v2"
+	ContentJSON  = "application/json"
+	ContentFHIR  = "application/fhir+json"
+	ContentText  = "text/plain"
+)
+
+// Status is where a message stands in its channel.
+type Status string
+
+// Message statuses, as stored in the journal.
+const (
+	StatusReceived  Status = "received"  // journaled, deliveries not all finished
+	StatusFiltered  Status = "filtered"  // stored, but the filter let it go nowhere
+	StatusDelivered Status = "delivered" // every delivery succeeded
+	StatusError     Status = "error"     // malformed, or a transform failed
+	StatusDead      Status = "dead"      // at least one delivery was dead-lettered
+)
+
+// Message is one inbound message and what Plexus extracted from it.
+type Message struct {
+	ID          int64 // journal ID, set when stored
+	Channel     string
+	Source      string // source type, for example "mllp"
+	Remote      string // remote address of the sender
+	ReceivedAt  time.Time
+	ContentType string
+	Raw         []byte // exactly as received
+
+	// Metadata from the HL7 v2 header and PID, empty for other content.
+	Type            string // MSH-9.1
+	Trigger         string // MSH-9.2
+	ControlID       string // MSH-10
+	SendingApp      string // MSH-3.1
+	SendingFacility string // MSH-4.1
+	PatientID       string // PID-3(1).1
+
+	Priority      int    // higher is delivered first
+	ConfigVersion string // version of the configuration that processed it
+	Status        Status
+	Error         string // why the status is error
+
+	// HL7 is the parsed message, nil when ContentType is not HL7 v2 or it
+	// failed to parse. It is not stored; the journal keeps Raw.
+	HL7 *hl7v2.Message
+}
+
+// Metadata fills the header fields of msg from its parsed HL7 message.
+func (msg *Message) Metadata() {
+	m := msg.HL7
+	if m == nil {
+		return
+	}
+	get := func(path string) string {
+		v, _ := m.Get(path)
+		return v
+	}
+	msg.Type, msg.Trigger, _ = m.Type()
+	msg.ControlID = m.ControlID()
+	msg.SendingApp = get("MSH-3.1")
+	msg.SendingFacility = get("MSH-4.1")
+	msg.PatientID = get("PID-3(1).1")
+}
