@@ -30,6 +30,9 @@ var (
 	ErrPath = errors.New("bad path")
 	// ErrBatch is returned for a batch file whose structure or counts are wrong.
 	ErrBatch = errors.New("bad batch")
+	// ErrTooLarge is returned by Reader.Next for a message longer than the
+	// reader's size limit.
+	ErrTooLarge = errors.New("message too large")
 	// ErrNotFound is returned by Set when the addressed segment does not exist
 	// and cannot be created.
 	ErrNotFound = errors.New("segment not found")
