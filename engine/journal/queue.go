@@ -1,0 +1,184 @@
+package journal
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Delivery is one message bound for one destination.
+type Delivery struct {
+	ID             int64
+	MessageID      int64
+	Channel        string
+	Destination    string
+	Lane           int
+	Priority       int
+	Status         string
+	Attempts       int
+	NextAttemptAt  time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	ContentType    string
+	Payload        []byte
+	LastError      string
+	ResponseStatus string
+}
+
+// Pending returns up to limit pending deliveries of one lane in the order
+// they must be delivered: most urgent first, then oldest.
+func (j *Journal) Pending(ctx context.Context, channel, destination string, lane, limit int) ([]Delivery, error) {
+	rows, err := j.db.R.QueryContext(ctx, `SELECT id, message_id, priority, attempts, next_attempt_at, created_at, content_type, payload
+		FROM deliveries WHERE channel = ? AND destination = ? AND lane = ? AND status = ?
+		ORDER BY priority DESC, id LIMIT ?`, channel, destination, lane, Pending, limit)
+	if err != nil {
+		return nil, fmt.Errorf("journal: reading queue %s/%s: %w", channel, destination, err)
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		d := Delivery{Channel: channel, Destination: destination, Lane: lane, Status: Pending}
+		var next, created int64
+		if err := rows.Scan(&d.ID, &d.MessageID, &d.Priority, &d.Attempts, &next, &created, &d.ContentType, &d.Payload); err != nil {
+			return nil, fmt.Errorf("journal: reading queue: %w", err)
+		}
+		d.NextAttemptAt, d.CreatedAt = time.UnixMicro(next), time.UnixMicro(created)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Outcome is the result of one delivery attempt.
+type Outcome struct {
+	DeliveryID     int64
+	MessageID      int64
+	Attempt        int
+	Started        time.Time
+	Duration       time.Duration
+	Status         string    // Delivered, Pending (retry later) or Dead
+	NextAttemptAt  time.Time // for Pending
+	Error          string
+	ResponseStatus string
+	Response       []byte
+}
+
+// Record stores the outcome of a delivery attempt: the attempt itself, the
+// delivery's new state, and the message's status once all its deliveries
+// are finished. Outcomes of many workers share a transaction.
+func (j *Journal) Record(ctx context.Context, o Outcome) error {
+	return j.c.Do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		now := j.now().UnixMicro()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO attempts (delivery_id, attempt, started_at, duration_us, outcome, error, response_status, response)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, o.DeliveryID, o.Attempt, o.Started.UnixMicro(), o.Duration.Microseconds(),
+			o.Status, o.Error, o.ResponseStatus, o.Response); err != nil {
+			return fmt.Errorf("journal: recording attempt: %w", err)
+		}
+		next := now
+		if o.Status == Pending {
+			next = o.NextAttemptAt.UnixMicro()
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ?,
+			last_error = ?, response_status = ? WHERE id = ?`,
+			o.Status, o.Attempt, next, now, o.Error, o.ResponseStatus, o.DeliveryID); err != nil {
+			return fmt.Errorf("journal: updating delivery: %w", err)
+		}
+		if o.Status == Pending {
+			return nil
+		}
+		return settleMessage(ctx, tx, o.MessageID, now)
+	})
+}
+
+// settleMessage sets a message's status from its deliveries: dead if any is
+// dead, delivered when all are delivered, otherwise unchanged.
+func settleMessage(ctx context.Context, tx *sql.Tx, messageID, now int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE messages SET updated_at = ?, status = CASE
+			WHEN EXISTS (SELECT 1 FROM deliveries WHERE message_id = ? AND status = 'dead') THEN 'dead'
+			WHEN NOT EXISTS (SELECT 1 FROM deliveries WHERE message_id = ? AND status <> 'delivered') THEN 'delivered'
+			ELSE 'received' END
+		WHERE id = ? AND status IN ('received', 'dead', 'delivered')`, now, messageID, messageID, messageID)
+	if err != nil {
+		return fmt.Errorf("journal: settling message: %w", err)
+	}
+	return nil
+}
+
+// ReplayFilter selects dead-lettered deliveries to send again. Zero fields
+// match everything.
+type ReplayFilter struct {
+	Channel     string
+	Destination string
+	DeliveryID  int64
+	MessageID   int64
+	From, To    time.Time // on the message's receive time
+}
+
+// Replay puts matching dead-lettered deliveries back in their queues with a
+// fresh attempt count, and returns how many.
+func (j *Journal) Replay(ctx context.Context, f ReplayFilter) (int64, error) {
+	where, args := "d.status = 'dead'", []any{}
+	if f.Channel != "" {
+		where += " AND d.channel = ?"
+		args = append(args, f.Channel)
+	}
+	if f.Destination != "" {
+		where += " AND d.destination = ?"
+		args = append(args, f.Destination)
+	}
+	if f.DeliveryID != 0 {
+		where += " AND d.id = ?"
+		args = append(args, f.DeliveryID)
+	}
+	if f.MessageID != 0 {
+		where += " AND d.message_id = ?"
+		args = append(args, f.MessageID)
+	}
+	if !f.From.IsZero() {
+		where += " AND m.received_at >= ?"
+		args = append(args, f.From.UnixMicro())
+	}
+	if !f.To.IsZero() {
+		where += " AND m.received_at < ?"
+		args = append(args, f.To.UnixMicro())
+	}
+	var n int64
+	err := j.c.Do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		now := j.now().UnixMicro()
+		sel := `SELECT d.id FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE ` + where
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?, last_error = ''
+			WHERE id IN (`+sel+`)`, append([]any{now, now}, args...)...)
+		if err != nil {
+			return fmt.Errorf("journal: replaying: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'received', updated_at = ?
+			WHERE status = 'dead' AND NOT EXISTS (SELECT 1 FROM deliveries WHERE message_id = messages.id AND status = 'dead')`, now)
+		return err
+	})
+	return n, err
+}
+
+// Resend queues every delivery of a message again, as new deliveries with
+// the payloads first computed for it; earlier attempts stay on record. It
+// returns the number of deliveries queued.
+func (j *Journal) Resend(ctx context.Context, messageID int64) (int64, error) {
+	var n int64
+	err := j.c.Do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		now := j.now().UnixMicro()
+		res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (message_id, channel, destination, lane, priority, status, attempts,
+				next_attempt_at, created_at, updated_at, content_type, payload)
+			SELECT message_id, channel, destination, lane, priority, 'pending', 0, ?, ?, ?, content_type, payload
+			FROM deliveries WHERE id IN (SELECT max(id) FROM deliveries WHERE message_id = ? GROUP BY destination)`,
+			now, now, now, messageID)
+		if err != nil {
+			return fmt.Errorf("journal: resending: %w", err)
+		}
+		if n, _ = res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'received', updated_at = ? WHERE id = ?`, now, messageID)
+		return err
+	})
+	return n, err
+}

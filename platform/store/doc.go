@@ -1,0 +1,13 @@
+// Package store opens Plexus's SQL database and keeps its schema current.
+//
+// One set of schema definitions serves both dialects: the migration files in
+// migrations/ use a few tokens ({{ID}}, {{BLOB}}, {{BIGINT}}) that are
+// rendered for SQLite or PostgreSQL before pressly/goose applies them. SQLite
+// (modernc.org/sqlite, pure Go, WAL) in the data directory is the embedded
+// default; PostgreSQL is the scale-out store.
+//
+// SQLite allows one writer at a time. The store therefore keeps two pools: a
+// writer pool with a single connection, used by the journal's group commit
+// and the delivery queues' batched updates, and a reader pool for queries,
+// which WAL lets run beside the writer.
+package store
