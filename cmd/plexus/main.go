@@ -1,0 +1,128 @@
+// Command plexus is the command-line tool of the Plexus integration engine.
+//
+// Usage:
+//
+//	plexus <verb> [flags] [arguments]
+//
+// The verbs are:
+//
+//	hl7      work with HL7 v2 files: "plexus hl7 parse" prints their structure
+//	send     send HL7 v2 messages over MLLP and report each acknowledgement
+//	listen   receive HL7 v2 messages over MLLP, store them and acknowledge them
+//	version  print the version
+//	help     print this help, or the help of a verb
+//
+// Each verb takes its own flags; "plexus <verb> -h" lists them. Flags may
+// come before or after the file arguments; "--" ends the flags.
+//
+// Exit status is 0 on success, 1 when the work failed (bad input, a message
+// not acknowledged with AA/CA) and 2 for a usage error.
+//
+// The engine itself ("plexus serve") comes later; until then it is not a
+// verb and, like any unknown verb, prints the usage and exits with status 2.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the work was done and something in it failed
+	exitUsage   = 2 // the command line was wrong; nothing was done
+)
+
+// cli is what a verb reads from and writes to. Tests run verbs in-process
+// by giving it buffers.
+type cli struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// verb is one "plexus <verb>" command.
+type verb struct {
+	name    string
+	summary string
+	run     func(c *cli, args []string) int
+}
+
+// verbs lists the commands in the order "plexus help" shows them. It is
+// filled in init to break the cycle through the help verb.
+var verbs []verb
+
+func init() {
+	verbs = []verb{
+		{"hl7", "work with HL7 v2 files (hl7 parse)", runHL7},
+		{"send", "send HL7 v2 messages over MLLP", runSend},
+		{"listen", "receive, store and acknowledge HL7 v2 messages over MLLP", runListen},
+		{"version", "print the version", runVersion},
+		{"help", "print help for plexus or one of its verbs", runHelp},
+	}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes the command line args (without the program name) and
+// returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		usage(stdout)
+		return exitOK
+	case "-version", "--version":
+		return runVersion(c, nil)
+	}
+	if v := lookupVerb(args[0]); v != nil {
+		return v.run(c, args[1:])
+	}
+	fmt.Fprintf(stderr, "plexus: unknown verb %q\n\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func lookupVerb(name string) *verb {
+	for i := range verbs {
+		if verbs[i].name == name {
+			return &verbs[i]
+		}
+	}
+	return nil
+}
+
+func usage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("Plexus is a healthcare integration engine.\n\nUsage:\n\n\tplexus <verb> [flags] [arguments]\n\nThe verbs are:\n\n")
+	for _, v := range verbs {
+		fmt.Fprintf(&b, "\t%-8s %s\n", v.name, v.summary)
+	}
+	b.WriteString("\nRun \"plexus help <verb>\" or \"plexus <verb> -h\" for the flags of a verb.\n")
+	io.WriteString(w, b.String())
+}
+
+// runHelp implements "plexus help [verb [subverb]]".
+func runHelp(c *cli, args []string) int {
+	if len(args) == 0 {
+		usage(c.stdout)
+		return exitOK
+	}
+	v := lookupVerb(args[0])
+	if v == nil || v.name == "help" {
+		fmt.Fprintf(c.stderr, "plexus help: unknown verb %q\n\n", args[0])
+		usage(c.stderr)
+		return exitUsage
+	}
+	// Every verb prints its help on stdout and exits 0 when given -h.
+	return v.run(c, append(args[1:len(args):len(args)], "-h"))
+}
