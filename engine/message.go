@@ -25,6 +25,7 @@ const (
 	StatusDelivered Status = "delivered" // every delivery succeeded
 	StatusError     Status = "error"     // malformed, or a transform failed
 	StatusDead      Status = "dead"      // at least one delivery was dead-lettered
+	StatusDuplicate Status = "duplicate" // stored, but a copy was already accepted
 )
 
 // Message is one inbound message and what Plexus extracted from it.

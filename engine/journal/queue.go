@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/plexus-health/plexus/engine"
 )
 
 // Delivery is one message bound for one destination.
@@ -24,14 +26,21 @@ type Delivery struct {
 	Payload        []byte
 	LastError      string
 	ResponseStatus string
+	// Message holds the metadata of the delivery's message (no content),
+	// filled by Pending for destinations that name files or set headers
+	// from it.
+	Message *engine.Message
 }
 
 // Pending returns up to limit pending deliveries of one lane in the order
 // they must be delivered: most urgent first, then oldest.
 func (j *Journal) Pending(ctx context.Context, channel, destination string, lane, limit int) ([]Delivery, error) {
-	rows, err := j.db.R.QueryContext(ctx, `SELECT id, message_id, priority, attempts, next_attempt_at, created_at, content_type, payload
-		FROM deliveries WHERE channel = ? AND destination = ? AND lane = ? AND status = ?
-		ORDER BY priority DESC, id LIMIT ?`, channel, destination, lane, Pending, limit)
+	rows, err := j.db.R.QueryContext(ctx, `SELECT d.id, d.message_id, d.priority, d.attempts, d.next_attempt_at, d.created_at,
+			d.content_type, d.payload, m.source, m.received_at, m.content_type, m.msg_type, m.trigger_event, m.control_id,
+			m.sending_app, m.sending_facility, m.config_version
+		FROM deliveries d JOIN messages m ON m.id = d.message_id
+		WHERE d.channel = ? AND d.destination = ? AND d.lane = ? AND d.status = ?
+		ORDER BY d.priority DESC, d.id LIMIT ?`, channel, destination, lane, Pending, limit)
 	if err != nil {
 		return nil, fmt.Errorf("journal: reading queue %s/%s: %w", channel, destination, err)
 	}
@@ -39,11 +48,16 @@ func (j *Journal) Pending(ctx context.Context, channel, destination string, lane
 	var out []Delivery
 	for rows.Next() {
 		d := Delivery{Channel: channel, Destination: destination, Lane: lane, Status: Pending}
-		var next, created int64
-		if err := rows.Scan(&d.ID, &d.MessageID, &d.Priority, &d.Attempts, &next, &created, &d.ContentType, &d.Payload); err != nil {
+		m := &engine.Message{Channel: channel}
+		var next, created, received int64
+		if err := rows.Scan(&d.ID, &d.MessageID, &d.Priority, &d.Attempts, &next, &created, &d.ContentType, &d.Payload,
+			&m.Source, &received, &m.ContentType, &m.Type, &m.Trigger, &m.ControlID, &m.SendingApp, &m.SendingFacility,
+			&m.ConfigVersion); err != nil {
 			return nil, fmt.Errorf("journal: reading queue: %w", err)
 		}
 		d.NextAttemptAt, d.CreatedAt = time.UnixMicro(next), time.UnixMicro(created)
+		m.ID, m.ReceivedAt, m.Priority = d.MessageID, time.UnixMicro(received), d.Priority
+		d.Message = m
 		out = append(out, d)
 	}
 	return out, rows.Err()

@@ -1,0 +1,349 @@
+package channel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/engine/journal"
+	"github.com/plexus-health/plexus/format/hl7v2"
+)
+
+// Channel is a running channel.
+type Channel struct {
+	spec    Spec
+	j       *journal.Journal
+	log     *slog.Logger
+	metrics *Metrics
+	now     func() time.Time
+	dedup   *dedup
+
+	lanes map[string][]*lane // by destination name
+
+	respMu  sync.Mutex
+	waiters map[int64]chan *engine.Response // AfterDelivery: message ID → waiting Receive
+	early   map[int64]earlyResponse         // responses that arrived before their waiter
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New prepares a channel; Start runs it.
+func New(spec Spec, j *journal.Journal, metrics *Metrics, log *slog.Logger) *Channel {
+	if log == nil {
+		log = slog.Default()
+	}
+	if metrics == nil {
+		metrics = NewMetrics(nil)
+	}
+	if spec.Response == "" {
+		spec.Response = AfterCommit
+	}
+	if spec.ResponseTimeout <= 0 {
+		spec.ResponseTimeout = 30 * time.Second
+	}
+	c := &Channel{
+		spec: spec, j: j, metrics: metrics, now: time.Now,
+		log:     log.With("channel", spec.Name),
+		lanes:   make(map[string][]*lane),
+		waiters: make(map[int64]chan *engine.Response),
+		early:   make(map[int64]earlyResponse),
+	}
+	if spec.DedupWindow > 0 {
+		c.dedup = newDedup(spec.DedupWindow)
+	}
+	for i := range spec.Destinations {
+		d := &spec.Destinations[i]
+		n := 1
+		if d.OrderKey != nil && d.Lanes > 1 {
+			n = d.Lanes
+		}
+		for k := range n {
+			c.lanes[d.Name] = append(c.lanes[d.Name], &lane{c: c, dest: d, n: k, wake: make(chan struct{}, 1)})
+		}
+	}
+	return c
+}
+
+// Name returns the channel's name.
+func (c *Channel) Name() string { return c.spec.Name }
+
+// Spec returns the channel's specification.
+func (c *Channel) Spec() Spec { return c.spec }
+
+// Start rebuilds duplicate suppression from the journal, starts the
+// delivery lanes, which pick up whatever was queued before, and then the
+// source.
+func (c *Channel) Start(ctx context.Context) error {
+	if c.dedup != nil {
+		err := c.j.RecentControlIDs(ctx, c.spec.Name, c.now().Add(-c.spec.DedupWindow), func(app, fac, id string, at time.Time) {
+			c.dedup.remember(dedupKey(app, fac, id), at)
+		})
+		if err != nil {
+			return fmt.Errorf("channel %s: %w", c.spec.Name, err)
+		}
+	}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	for _, ls := range c.lanes {
+		for _, l := range ls {
+			c.wg.Add(1)
+			go l.run(c.ctx)
+		}
+	}
+	if c.spec.Source != nil {
+		if err := c.spec.Source.Start(ctx, c); err != nil {
+			c.cancel()
+			c.wg.Wait()
+			return fmt.Errorf("channel %s: starting source: %w", c.spec.Name, err)
+		}
+	}
+	return nil
+}
+
+// Stop stops the source (letting in-flight messages finish), then the
+// lanes (an attempt in progress is cancelled and stays queued), and closes
+// destinations that hold connections.
+func (c *Channel) Stop(ctx context.Context) error {
+	var err error
+	if c.spec.Source != nil {
+		err = c.spec.Source.Stop(ctx)
+	}
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.wg.Wait()
+	for _, d := range c.spec.Destinations {
+		if cl, ok := d.Dest.(engine.Closer); ok {
+			cl.Close()
+		}
+	}
+	return err
+}
+
+// Receive journals one inbound message with its deliveries and returns the
+// answer for the sender. It is the engine.Receiver of the channel's source.
+func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Reply, error) {
+	start := c.now()
+	msg := &engine.Message{
+		Channel: c.spec.Name, Source: in.Source, Remote: in.Remote, ReceivedAt: in.ReceivedAt,
+		ContentType: in.ContentType, Raw: in.Raw, ConfigVersion: c.spec.ConfigVersion,
+		Priority: c.spec.Priority, Status: engine.StatusReceived,
+	}
+	if msg.ReceivedAt.IsZero() {
+		msg.ReceivedAt = start
+	}
+	if msg.ContentType == "" {
+		msg.ContentType = engine.ContentText
+	}
+	rec := &journal.Record{Msg: msg}
+	var refusal error // why the message is refused; the sender gets AE/AR
+	var dupKey string
+	if msg.ContentType == engine.ContentHL7v2 {
+		m, err := hl7v2.Parse(in.Raw)
+		if err == nil {
+			msg.HL7 = m
+			msg.Metadata()
+			err = m.Validate()
+		}
+		if err != nil {
+			refusal = err
+		}
+	}
+	if refusal == nil && c.dedup != nil && msg.ControlID != "" {
+		dupKey = dedupKey(msg.SendingApp, msg.SendingFacility, msg.ControlID)
+		if c.dedup.check(dupKey, msg.ReceivedAt) {
+			msg.Status = engine.StatusDuplicate
+			dupKey = "" // not ours to forget
+		}
+	}
+	routeFailed := false
+	if refusal == nil && msg.Status == engine.StatusReceived {
+		refusal = c.route(ctx, msg, rec)
+		routeFailed = refusal != nil
+	}
+	if refusal != nil {
+		msg.Status = engine.StatusError
+		msg.Error = refusal.Error()
+		rec.Deliveries = nil
+	}
+	if err := c.j.Append(ctx, rec); err != nil {
+		if dupKey != "" {
+			c.dedup.forget(dupKey)
+		}
+		c.log.Error("message not stored; sender not acknowledged", "control_id", msg.ControlID, "err", err)
+		return nil, fmt.Errorf("channel %s: %w", c.spec.Name, err)
+	}
+	switch msg.Status {
+	case engine.StatusError:
+		c.metrics.Errored.WithLabelValues(c.spec.Name).Inc()
+		c.log.Warn("message refused", "message_id", msg.ID, "control_id", msg.ControlID, "reason", msg.Error)
+	case engine.StatusFiltered:
+		c.metrics.Filtered.WithLabelValues(c.spec.Name).Inc()
+	case engine.StatusDuplicate:
+		c.metrics.Duplicates.WithLabelValues(c.spec.Name).Inc()
+	}
+	c.metrics.Received.WithLabelValues(c.spec.Name).Inc()
+	for _, d := range rec.Deliveries {
+		c.lanes[d.Destination][d.Lane].poke()
+	}
+	reply := c.reply(ctx, msg, rec, refusal, routeFailed)
+	c.metrics.AckLatency.WithLabelValues(c.spec.Name).Observe(c.now().Sub(start).Seconds())
+	return reply, nil
+}
+
+// route applies the priority rule and the filter, and builds each
+// destination's delivery. An error refuses the message.
+func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.Record) error {
+	if c.spec.PriorityRule != nil {
+		urgent, err := c.spec.PriorityRule.Match(msg)
+		if err != nil {
+			return fmt.Errorf("priority rule: %w", err)
+		}
+		if urgent {
+			msg.Priority = UrgentPriority
+		}
+	}
+	if c.spec.Filter != nil {
+		pass, err := c.spec.Filter.Match(msg)
+		if err != nil {
+			return fmt.Errorf("filter: %w", err)
+		}
+		if !pass {
+			msg.Status = engine.StatusFiltered
+			return nil
+		}
+	}
+	for i := range c.spec.Destinations {
+		d := &c.spec.Destinations[i]
+		ct, payload := msg.ContentType, msg.Raw
+		if d.Transform != nil {
+			var err error
+			ct, payload, err = d.Transform(ctx, msg)
+			if err != nil {
+				return fmt.Errorf("destination %s: %w", d.Name, err)
+			}
+		}
+		rec.Deliveries = append(rec.Deliveries, journal.NewDelivery{
+			Destination: d.Name, Lane: laneFor(d, msg), ContentType: ct, Payload: payload,
+		})
+	}
+	return nil
+}
+
+// laneFor picks the lane of a message: the hash of its order key, or 0.
+func laneFor(d *Destination, msg *engine.Message) int {
+	if d.OrderKey == nil || d.Lanes <= 1 || msg.HL7 == nil {
+		return 0
+	}
+	key := msg.HL7.LookupPath(*d.OrderKey).String()
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return int(h.Sum32() % uint32(d.Lanes))
+}
+
+// reply builds the answer to the sender.
+func (c *Channel) reply(ctx context.Context, msg *engine.Message, rec *journal.Record, refusal error, routeFailed bool) *engine.Reply {
+	r := &engine.Reply{MessageID: msg.ID, Accepted: refusal == nil}
+	if msg.ContentType != engine.ContentHL7v2 {
+		return r
+	}
+	r.ContentType = engine.ContentHL7v2
+	if msg.HL7 == nil {
+		r.Body, _ = hl7v2.NakRaw(msg.Raw, refusal, hl7v2.AckOptions{})
+		r.Code = string(hl7v2.AckCodeFor(refusal))
+		return r
+	}
+	if refusal == nil && c.spec.Response == AfterDelivery && msg.Status == engine.StatusReceived && len(rec.Deliveries) > 0 {
+		if resp := c.awaitResponse(ctx, msg.ID); resp != nil {
+			r.Body = resp.Body
+			r.Code = resp.Status
+			return r
+		}
+		refusal = errors.New("the destination has not answered yet; the message is stored and queued")
+		r.Accepted = true
+		body, err := hl7v2.AckFromError(msg.HL7, &hl7v2.Error{Err: refusal, Code: hl7v2.CodeInternal, Offset: -1}, hl7v2.AckOptions{})
+		if err == nil {
+			r.Body, r.Code = body, string(hl7v2.AckError)
+		}
+		return r
+	}
+	var body []byte
+	var err error
+	if routeFailed {
+		// The message is well-formed but this site cannot process it (a
+		// filter or transform failed): an application error, AE.
+		code, _ := hl7v2.RequestedAck(msg.HL7).Immediate(hl7v2.AckError)
+		body, err = hl7v2.Ack(msg.HL7, code, hl7v2.AckOptions{Errors: []error{refusal}})
+	} else {
+		body, err = hl7v2.AckFromError(msg.HL7, refusal, hl7v2.AckOptions{})
+	}
+	if err != nil {
+		body, _ = hl7v2.NakRaw(msg.Raw, refusal, hl7v2.AckOptions{})
+	}
+	r.Body = body
+	if m, err := hl7v2.Parse(body); err == nil {
+		r.Code, _ = m.Get("MSA-1")
+	}
+	return r
+}
+
+// awaitResponse waits for the response destination's answer to a message.
+func (c *Channel) awaitResponse(ctx context.Context, id int64) *engine.Response {
+	c.respMu.Lock()
+	if e, ok := c.early[id]; ok {
+		delete(c.early, id)
+		c.respMu.Unlock()
+		return e.r
+	}
+	ch := make(chan *engine.Response, 1)
+	c.waiters[id] = ch
+	c.respMu.Unlock()
+	t := time.NewTimer(c.spec.ResponseTimeout)
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		return r
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	c.respMu.Lock()
+	delete(c.waiters, id)
+	c.respMu.Unlock()
+	return nil
+}
+
+// deliverResponse hands a destination's response to a waiting Receive.
+func (c *Channel) deliverResponse(dest string, messageID int64, r *engine.Response) {
+	if c.spec.Response != AfterDelivery || dest != c.spec.ResponseDestination {
+		return
+	}
+	c.respMu.Lock()
+	defer c.respMu.Unlock()
+	if ch, ok := c.waiters[messageID]; ok {
+		delete(c.waiters, messageID)
+		ch <- r
+		return
+	}
+	// Keep it for a Receive that has not started waiting yet; drop what no
+	// Receive will ask for any more (it timed out, or this is a replay).
+	now := c.now()
+	if len(c.early) > 256 {
+		for id, e := range c.early {
+			if now.Sub(e.at) > c.spec.ResponseTimeout {
+				delete(c.early, id)
+			}
+		}
+	}
+	c.early[messageID] = earlyResponse{r, now}
+}
+
+type earlyResponse struct {
+	r  *engine.Response
+	at time.Time
+}

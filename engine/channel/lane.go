@@ -1,0 +1,151 @@
+package channel
+
+import (
+	"context"
+	"time"
+
+	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/engine/journal"
+)
+
+// fetchSize is how many queued deliveries a lane reads at a time. Only
+// these are in memory: a queue of a million messages costs no more.
+const fetchSize = 64
+
+// lane drains one lane of one destination's queue, in order.
+type lane struct {
+	c    *Channel
+	dest *Destination
+	n    int
+	wake chan struct{}
+}
+
+// poke wakes the lane if it is idle.
+func (l *lane) poke() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (l *lane) run(ctx context.Context) {
+	defer l.c.wg.Done()
+	log := l.c.log.With("destination", l.dest.Name, "lane", l.n)
+	idle := time.Second // recheck the queue now and then even unpoked (replays, restarts)
+	for ctx.Err() == nil {
+		batch, err := l.c.j.Pending(ctx, l.c.spec.Name, l.dest.Name, l.n, fetchSize)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("reading queue", "err", err)
+				l.sleep(ctx, time.Second)
+			}
+			continue
+		}
+		if len(batch) == 0 {
+			l.c.metrics.Queued.WithLabelValues(l.c.spec.Name, l.dest.Name).Set(0)
+			l.waitWake(ctx, idle)
+			continue
+		}
+		l.drain(ctx, batch, log)
+	}
+}
+
+// drain delivers a batch in order. It returns early when the head of the
+// queue must wait for a retry, after that wait.
+func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interface {
+	Error(string, ...any)
+	Warn(string, ...any)
+}) {
+	c := l.c
+	// Outcomes are recorded concurrently with the next deliveries; all
+	// are committed before the queue is read again.
+	var pending []chan error
+	defer func() {
+		for _, p := range pending {
+			if err := <-p; err != nil && ctx.Err() == nil {
+				log.Error("recording delivery outcome", "err", err)
+			}
+		}
+	}()
+	for i := range batch {
+		d := &batch[i]
+		if wait := d.NextAttemptAt.Sub(c.now()); wait > 0 {
+			l.sleep(ctx, wait) // strict order: the head blocks the lane
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		out := &engine.Outbound{
+			MessageID: d.MessageID, Channel: c.spec.Name, Destination: l.dest.Name, Attempt: d.Attempts + 1,
+			ContentType: d.ContentType, Payload: d.Payload,
+			Message: d.Message,
+		}
+		started := c.now()
+		resp, err := l.dest.Dest.Deliver(ctx, out)
+		took := c.now().Sub(started)
+		if err != nil && ctx.Err() != nil {
+			return // shutting down: the attempt does not count
+		}
+		o := journal.Outcome{DeliveryID: d.ID, MessageID: d.MessageID, Attempt: out.Attempt, Started: started, Duration: took}
+		if resp != nil {
+			o.ResponseStatus, o.Response = resp.Status, resp.Body
+		}
+		c.metrics.Delivery.WithLabelValues(c.spec.Name, l.dest.Name).Observe(took.Seconds())
+		if err == nil {
+			o.Status = journal.Delivered
+			c.metrics.Delivered.WithLabelValues(c.spec.Name, l.dest.Name).Inc()
+			c.metrics.EndToEnd.WithLabelValues(c.spec.Name, l.dest.Name).Observe(c.now().Sub(d.Message.ReceivedAt).Seconds())
+			if resp != nil {
+				c.deliverResponse(l.dest.Name, d.MessageID, resp)
+			}
+			pending = append(pending, l.record(o))
+			continue
+		}
+		o.Error = err.Error()
+		c.metrics.Failed.WithLabelValues(c.spec.Name, l.dest.Name).Inc()
+		if engine.IsPermanent(err) || l.dest.Retry.exhausted(out.Attempt, d.CreatedAt, c.now()) {
+			o.Status = journal.Dead
+			c.metrics.DeadLetters.WithLabelValues(c.spec.Name, l.dest.Name).Inc()
+			log.Warn("delivery dead-lettered", "message_id", d.MessageID, "attempt", out.Attempt, "err", err)
+			if resp != nil {
+				c.deliverResponse(l.dest.Name, d.MessageID, resp)
+			}
+			pending = append(pending, l.record(o))
+			continue
+		}
+		o.Status = journal.Pending
+		o.NextAttemptAt = c.now().Add(l.dest.Retry.Backoff(out.Attempt))
+		log.Warn("delivery failed; will retry", "message_id", d.MessageID, "attempt", out.Attempt, "retry_at", o.NextAttemptAt, "err", err)
+		pending = append(pending, l.record(o))
+		return // the head failed: read the queue again after recording
+	}
+}
+
+// record stores an outcome in the background and returns its result.
+func (l *lane) record(o journal.Outcome) chan error {
+	done := make(chan error, 1)
+	go func() {
+		// Recording must not be cut short by shutdown: the attempt happened.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		done <- l.c.j.Record(ctx, o)
+	}()
+	return done
+}
+
+func (l *lane) sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-l.wake:
+		// A poke does not cut a retry wait short, but a replay must not wait
+		// behind a long backoff either: recheck the queue.
+	}
+}
+
+func (l *lane) waitWake(ctx context.Context, d time.Duration) {
+	l.sleep(ctx, d)
+}
