@@ -21,9 +21,9 @@ import (
 type recorder struct {
 	mu        sync.Mutex
 	got       []string
-	failNext  int   // fail this many attempts
-	permanent bool  // failures are permanent
-	down      bool  // fail until brought up
+	failNext  int  // fail this many attempts
+	permanent bool // failures are permanent
+	down      bool // fail until brought up
 	resp      []byte
 	delivered chan struct{}
 }
