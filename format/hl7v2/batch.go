@@ -193,11 +193,6 @@ func classifyLine(b []byte) lineKind {
 	return lineOther
 }
 
-// segmentID returns the name of the segment on a line, for error messages.
-func segmentID(line []byte) string {
-	return string(line[:min(3, len(line))])
-}
-
 // batchParser holds the state of ParseBatchWith between segments.
 type batchParser struct {
 	data    []byte
@@ -225,12 +220,15 @@ type batchParser struct {
 func (p *batchParser) segment(line []byte, off, next int) error {
 	first := p.nseg == 0
 	p.nseg++
-	loc := Location{Segment: printable([]byte(segmentID(line))), Sequence: p.nseg}
+	seq := p.nseg
+	// loc is built only when needed: most lines are message segments
+	// that need no location.
+	loc := func() Location { return Location{Segment: printable(line[:min(3, len(line))]), Sequence: seq} }
 	fail := func(format string, args ...any) error {
-		return newError(ErrBatch, CodeSegmentSequence, loc, off, fmt.Sprintf(format, args...))
+		return newError(ErrBatch, CodeSegmentSequence, loc(), off, fmt.Sprintf(format, args...))
 	}
 	if p.closed {
-		return fail("%s segment after the FTS at byte %d, which ends the file", loc.Segment, p.ftsOff)
+		return fail("%s segment after the FTS at byte %d, which ends the file", loc().Segment, p.ftsOff)
 	}
 	switch classifyLine(line) {
 	case lineMSH:
@@ -243,7 +241,7 @@ func (p *batchParser) segment(line []byte, off, next int) error {
 			case p.wrapped:
 				return fail("message outside a batch: it follows a BTS and no BHS opens a new batch")
 			}
-			p.openBatch(nil, off, loc)
+			p.openBatch(nil, off, loc())
 			if !p.bare {
 				p.bare, p.bareOff = true, off
 			}
@@ -259,7 +257,7 @@ func (p *batchParser) segment(line []byte, off, next int) error {
 		if !first {
 			return fail("FHS after other segments; the file header must be the first segment")
 		}
-		seg, err := p.header(line, off, loc)
+		seg, err := p.header(line, off, loc())
 		if err != nil {
 			return err
 		}
@@ -276,11 +274,11 @@ func (p *batchParser) segment(line []byte, off, next int) error {
 			p.closeBatch()
 		}
 		p.wrapped = true
-		seg, err := p.header(line, off, loc)
+		seg, err := p.header(line, off, loc())
 		if err != nil {
 			return err
 		}
-		p.openBatch(seg, off, loc)
+		p.openBatch(seg, off, loc())
 	case lineBTS:
 		p.endMessage()
 		if p.cur == nil || p.cur.Header == nil {
@@ -288,12 +286,12 @@ func (p *batchParser) segment(line []byte, off, next int) error {
 				return fail("BTS without a BHS")
 			}
 			if p.cur == nil {
-				p.openBatch(nil, off, loc)
+				p.openBatch(nil, off, loc())
 			}
 		}
 		p.wrapped = true
 		p.cur.Trailer = p.trailer(line)
-		if err := checkCount(p.cur.Trailer, loc, off, len(p.cur.Messages), "batch message count", "messages in the batch"); err != nil {
+		if err := checkCount(p.cur.Trailer, loc(), off, len(p.cur.Messages), "batch message count", "messages in the batch"); err != nil {
 			return err
 		}
 		p.closeBatch()
@@ -309,13 +307,13 @@ func (p *batchParser) segment(line []byte, off, next int) error {
 			return fail("FTS without an FHS")
 		}
 		p.file.Trailer = p.trailer(line)
-		if err := checkCount(p.file.Trailer, loc, off, len(p.file.Batches), "file batch count", "batches in the file"); err != nil {
+		if err := checkCount(p.file.Trailer, loc(), off, len(p.file.Batches), "file batch count", "batches in the file"); err != nil {
 			return err
 		}
 		p.closed, p.ftsOff = true, off
 	default:
 		if p.msgStart < 0 {
-			return fail("%s segment outside a message: no MSH before it", loc.Segment)
+			return fail("%s segment outside a message: no MSH before it", loc().Segment)
 		}
 		p.msgEnd = next
 	}

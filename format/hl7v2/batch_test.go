@@ -1,6 +1,7 @@
 package hl7v2
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"os"
@@ -386,6 +387,32 @@ func FuzzBatch(f *testing.F) {
 				t.Fatalf("message does not start with MSH: %q", raw)
 			}
 			_, _ = Parse(raw)
+		}
+	})
+}
+
+// BenchmarkParseBatch measures ParseBatch on the 2000 simulated hospital
+// messages, beside the baseline of splitting the same bytes into lines
+// with bufio.Scanner.
+func BenchmarkParseBatch(b *testing.B) {
+	data := readShared(b, sharedHL7+"/simhospital/simhospital_2000.hl7")
+	b.Run("ParseBatch", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := ParseBatch(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("BaselineScanLines", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			s := bufio.NewScanner(bytes.NewReader(data))
+			s.Split(scanCRLines)
+			for s.Scan() {
+			}
 		}
 	})
 }
