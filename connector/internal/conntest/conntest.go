@@ -141,6 +141,7 @@ func AckFor(in *engine.Inbound, code string) *engine.Reply {
 // controlID returns MSH-10 of msg, or "" if it has none, without using the
 // package under test.
 func controlID(msg []byte) string {
+	msg = bytes.TrimLeft(bytes.TrimPrefix(msg, []byte("\xef\xbb\xbf")), " \r\n")
 	line, _, _ := bytes.Cut(msg, []byte("\r"))
 	if !bytes.HasPrefix(line, []byte("MSH")) || len(line) < 4 {
 		return ""
