@@ -55,7 +55,7 @@ func runListen(c *cli, args []string) int {
 	var (
 		port    = cmd.flags.Int("port", 0, "listen on TCP `port` N (0 picks a free port)")
 		addr    = cmd.flags.String("addr", "127.0.0.1", "listen on this `address`")
-		out     = cmd.flags.String("out", "", "store received messages in `dir`ectory DIR (created if missing)")
+		out     = cmd.flags.String("out", "", "store received messages in `dir`ectory (created if missing)")
 		tlsArgs serverTLS
 	)
 	tlsArgs.register(cmd.flags)
@@ -86,6 +86,10 @@ func runListen(c *cli, args []string) int {
 		fmt.Fprintf(c.stderr, "plexus listen: %v\n", err)
 		return exitFailure
 	}
+	// Catch the signals before telling anyone where to connect, so that a
+	// stop right after start is graceful too.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	ln, err := net.Listen("tcp", net.JoinHostPort(*addr, strconv.Itoa(*port)))
 	if err != nil {
 		fmt.Fprintf(c.stderr, "plexus listen: %v\n", err)
@@ -110,8 +114,6 @@ func runListen(c *cli, args []string) int {
 	}
 	l.printf("listening on %s (%s), storing messages in %s", ln.Addr(), mode, dir.path)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
