@@ -82,7 +82,7 @@ func TestSendReportsNegativeAcks(t *testing.T) {
 testdata/two_messages.hl7:2 CTRL-0002 AA
 testdata/bad.hl7:1 CTRL-0001 AE no bed W2 in this ward
 testdata/bad.hl7:2 - AA
-testdata/bad.hl7:3 - AR MSH-2 (segment 1, byte 0): bad encoding characters: encoding character '^' is used twice
+testdata/bad.hl7:3 - AR MSH-2 (byte 0): bad encoding characters: encoding character '^' is used twice
 testdata/bad.hl7:4 CTRL-0002 AA
 6 messages: 3 accepted, 3 rejected, 0 failed, input not sent (not a message, or too large): 1
 `

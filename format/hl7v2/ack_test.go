@@ -63,7 +63,7 @@ func TestAckBytes(t *testing.T) {
 			name: "v2.3 error: MSA-3 text and ERR-1", orig: v23, code: AckError,
 			opts: AckOptions{Errors: []error{missingPID3}},
 			want: "MSH|^~\\&|EHR|CLINIC|LAB|HOSP|20240305140709+0100||ACK^R01|ACK0001|P|2.3\r" +
-				"MSA|AE|MSG23|PID-3 (segment 2, byte 40): required field missing: patient identifier list\r" +
+				"MSA|AE|MSG23|PID(2)-3 (byte 40): required field missing: patient identifier list\r" +
 				"ERR|PID^2^3^101&Required field missing&HL70357\r",
 		},
 		{
@@ -90,7 +90,7 @@ func TestAckBytes(t *testing.T) {
 			opts: AckOptions{Errors: []error{missingPID3, errors.New("mapping failed")}},
 			want: "MSH|^~\\&|EHR|CLINIC|LAB^1.2.3^ISO|HOSP|20240305140709+0100||ACK^A01^ACK|ACK0001|P^T|2.5.1\r" +
 				"MSA|AE|MSG25\r" +
-				"ERR||PID^2^3|101^Required field missing^HL70357|E||||PID-3 (segment 2, byte 40): required field missing: patient identifier list\r" +
+				"ERR||PID^2^3|101^Required field missing^HL70357|E||||PID(2)-3 (byte 40): required field missing: patient identifier list\r" +
 				"ERR|||207^Application internal error^HL70357|E||||mapping failed\r",
 		},
 		{
@@ -103,7 +103,7 @@ func TestAckBytes(t *testing.T) {
 			opts: AckOptions{Errors: []error{newError(ErrRequiredField, CodeRequiredFieldMissing, Location{Segment: "PV1", Sequence: 3, Field: 2, Rep: 1, Component: 1}, -1, "")}},
 			want: "MSH|^~\\&|EHR|CLINIC|LAB^1.2.3^ISO|HOSP|20240305140709+0100||ACK^A01^ACK|ACK0001|P^T|2.5.1\r" +
 				"MSA|AA|MSG25\r" +
-				"ERR||PV1^3^2^1^1|101^Required field missing^HL70357|W||||PV1-2.1 (segment 3): required field missing\r",
+				"ERR||PV1^3^2^1^1|101^Required field missing^HL70357|W||||PV1(3)-2.1: required field missing\r",
 		},
 		{
 			name: "v2.7 enhanced: truncation character, MSH-18 echoed", orig: v27, code: AckCommitAccept,
@@ -129,8 +129,8 @@ func TestAckBytes(t *testing.T) {
 			name: "no version: both ERR forms", orig: nov, code: AckError,
 			opts: AckOptions{Errors: []error{missingPID3}},
 			want: "MSH|^~\\&|EHR|CLINIC|LAB|HOSP|20240305140709+0100||ACK^A01^ACK|ACK0001|P|2.5\r" +
-				"MSA|AE|MSGNV|PID-3 (segment 2, byte 40): required field missing: patient identifier list\r" +
-				"ERR|PID^2^3^101&Required field missing&HL70357|PID^2^3|101^Required field missing^HL70357|E||||PID-3 (segment 2, byte 40): required field missing: patient identifier list\r",
+				"MSA|AE|MSGNV|PID(2)-3 (byte 40): required field missing: patient identifier list\r" +
+				"ERR|PID^2^3^101&Required field missing&HL70357|PID^2^3|101^Required field missing^HL70357|E||||PID(2)-3 (byte 40): required field missing: patient identifier list\r",
 		},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -55,9 +56,10 @@ func verdict(raw []byte) string {
 	return fmt.Sprintf("ok: %d segments", m.Len())
 }
 
-// TestCorpus parses every file of the shared test data as one message, pins
-// the verdict in testdata/corpus.golden, and checks that each file that
-// parses is encoded back to exactly its bytes.
+// TestCorpus splits every file of the shared test data into messages with
+// the streaming Reader, pins each message's verdict (and the batch verdict
+// of files with FHS/BHS wrappers) in testdata/corpus.golden, and checks
+// that every message that parses is encoded back to exactly its bytes.
 func TestCorpus(t *testing.T) {
 	var b strings.Builder
 	for _, path := range corpusFiles(t) {
@@ -66,23 +68,77 @@ func TestCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		rel, _ := filepath.Rel(sharedHL7, path)
-		fmt.Fprintf(&b, "%s\t%s\n", filepath.ToSlash(rel), verdict(raw))
-		m, err := Parse(raw)
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Errorf("%s: error %T is not *Error", rel, err)
+		rel = filepath.ToSlash(rel)
+		if bytes.Contains(raw, []byte("BHS")) || bytes.Contains(raw, []byte("FHS")) {
+			verdict := "batch ok"
+			if f, err := ParseBatch(raw); err != nil {
+				verdict = "batch error: " + err.Error()
+			} else {
+				verdict = fmt.Sprintf("batch ok: %d batches, %d messages", len(f.Batches), len(f.Messages()))
 			}
-			continue
+			fmt.Fprintf(&b, "%s\t%s\n", rel, verdict)
 		}
-		out, err := m.Encode()
-		if err != nil || !bytes.Equal(out, raw) {
-			t.Errorf("%s: unmodified message does not round-trip (err %v)", rel, err)
+		var verdicts []string
+		counts := map[string]int{}
+		r := NewReader(bytes.NewReader(raw))
+		for {
+			msg, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			v := ""
+			if err != nil {
+				v = "split error: " + err.Error()
+			} else {
+				v = verdict(msg)
+				roundTrip(t, rel, msg)
+			}
+			verdicts = append(verdicts, v)
+			counts[strings.SplitN(v, ":", 2)[0]]++
+			if err != nil && !errors.Is(err, ErrNoMSH) && !errors.Is(err, ErrTooLarge) {
+				break // a read error repeats
+			}
 		}
-		// Reading every value must not panic either.
-		visitAll(m)
+		switch {
+		case len(verdicts) == 0:
+			fmt.Fprintf(&b, "%s\tno messages\n", rel)
+		case len(verdicts) <= 20:
+			for i, v := range verdicts {
+				fmt.Fprintf(&b, "%s#%d\t%s\n", rel, i+1, v)
+			}
+		default:
+			keys := make([]string, 0, len(counts))
+			for k := range counts {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			var parts []string
+			for _, k := range keys {
+				parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
+			}
+			fmt.Fprintf(&b, "%s\t%d messages: %s\n", rel, len(verdicts), strings.Join(parts, ", "))
+		}
 	}
 	checkGolden(t, "testdata/corpus.golden", b.String())
+}
+
+// roundTrip checks that a parsed message encodes back to its bytes and that
+// every value can be read.
+func roundTrip(t *testing.T, name string, raw []byte) {
+	t.Helper()
+	m, err := Parse(raw)
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Errorf("%s: error %T is not *Error", name, err)
+		}
+		return
+	}
+	out, err := m.Encode()
+	if err != nil || !bytes.Equal(out, raw) {
+		t.Errorf("%s: unmodified message does not round-trip (err %v)", name, err)
+	}
+	visitAll(m)
 }
 
 // visitAll decodes every subcomponent of every field.

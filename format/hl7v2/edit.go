@@ -3,6 +3,7 @@ package hl7v2
 import (
 	"bytes"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Editing rewrites only the segment it touches: the new value is spliced into
@@ -222,9 +223,13 @@ func (m *Message) DeleteSegment(name string, n int) bool {
 // Edited reports whether the message was changed since it was parsed.
 func (m *Message) Edited() bool { return m.edited }
 
+// truncate shortens s to at most n bytes, cutting on a character boundary.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

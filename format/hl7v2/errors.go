@@ -94,10 +94,10 @@ func (c ErrorCode) Text() string {
 	}
 }
 
-// Location addresses a place in a message the way ERR-2 does: segment ID,
-// the segment's 1-based position among all segments of the message (MSH is
-// 1), and field, repetition, component and subcomponent numbers (0 where not
-// applicable).
+// Location addresses a place in a message the way ERR-2 (ERL) does: the
+// segment ID, which occurrence of that segment it is (1 for the first PID,
+// as ERL-2 counts), and field, repetition, component and subcomponent
+// numbers (0 where not applicable).
 type Location struct {
 	Segment   string
 	Sequence  int
@@ -107,14 +107,17 @@ type Location struct {
 	Sub       int
 }
 
-// String renders the location as a path, for example "PID-3(2).1"; the
-// segment's position is not part of it.
+// String renders the location as a terser path, for example "OBX(2)-5" or
+// "PID-3(2).1".
 func (l Location) String() string {
 	if l.Segment == "" {
 		return ""
 	}
 	var b strings.Builder
 	b.WriteString(l.Segment)
+	if l.Sequence > 1 {
+		fmt.Fprintf(&b, "(%d)", l.Sequence)
+	}
 	if l.Field > 0 {
 		fmt.Fprintf(&b, "-%d", l.Field)
 		if l.Rep > 1 {
@@ -144,13 +147,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	if loc := e.Loc.String(); loc != "" {
 		b.WriteString(loc)
-		if e.Loc.Sequence > 0 {
-			fmt.Fprintf(&b, " (segment %d", e.Loc.Sequence)
-			if e.Offset >= 0 {
-				fmt.Fprintf(&b, ", byte %d", e.Offset)
-			}
-			b.WriteString(")")
-		} else if e.Offset >= 0 {
+		if e.Offset >= 0 {
 			fmt.Fprintf(&b, " (byte %d)", e.Offset)
 		}
 		b.WriteString(": ")

@@ -109,7 +109,7 @@ func msh18(msh []byte, fs, rep byte) []byte {
 		if n == 17 {
 			v := msh[i+1:]
 			for j, c := range v {
-				if c == fs || c == rep || c == '\r' || c == '\n' {
+				if c == fs || (rep != 0 && c == rep) || c == '\r' || c == '\n' {
 					return v[:j]
 				}
 			}

@@ -187,11 +187,11 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"empty", "", ErrEmpty, "empty message"},
 		{"blank", "\r\n \r", ErrEmpty, "empty message"},
-		{"no MSH", "PID|1||42\r", ErrNoMSH, `PID (segment 1, byte 0): message does not start with an MSH segment: found "PID"`},
+		{"no MSH", "PID|1||42\r", ErrNoMSH, `PID (byte 0): message does not start with an MSH segment: found "PID"`},
 		{"short", "MS", ErrNoMSH, "found \"MS\""},
-		{"MSH only", "MSH", ErrEncodingChars, "MSH-1 (segment 1, byte 0): bad encoding characters: no field separator after MSH"},
+		{"MSH only", "MSH", ErrEncodingChars, "MSH-1 (byte 0): bad encoding characters: no field separator after MSH"},
 		{"letter separator", "MSHA^~\\&A", ErrEncodingChars, "MSH-1"},
-		{"empty MSH-2", "MSH||A", ErrEncodingChars, "MSH-2 (segment 1, byte 0): bad encoding characters: MSH-2 is empty"},
+		{"empty MSH-2", "MSH||A", ErrEncodingChars, "MSH-2 (byte 0): bad encoding characters: MSH-2 is empty"},
 		{"doubled escape elsewhere", "MSH|^\\\\&|A", ErrEncodingChars, `encoding character '\\' is used twice`},
 		{"too long", "MSH|^~\\&#$|A", ErrEncodingChars, "at most 5"},
 		{"component repeated", "MSH|^~\\^|A", ErrEncodingChars, "'^' is used twice"},
@@ -222,12 +222,12 @@ func TestValidate(t *testing.T) {
 		want []string // substrings of the joined error, in order
 	}{
 		{"valid", adt, nil},
-		{"missing type", "MSH|^~\\&|A|B|C|D|2024|||1|P|2.5\r", []string{"MSH-9.1 (segment 1, byte 23): required field missing: message type"}},
-		{"missing control id", "MSH|^~\\&|A|B|C|D|2024||ADT^A01||P|2.5\r", []string{"MSH-10 (segment 1, byte 31): required field missing"}},
+		{"missing type", "MSH|^~\\&|A|B|C|D|2024|||1|P|2.5\r", []string{"MSH-9.1 (byte 23): required field missing: message type"}},
+		{"missing control id", "MSH|^~\\&|A|B|C|D|2024||ADT^A01||P|2.5\r", []string{"MSH-10 (byte 31): required field missing"}},
 		{"missing version", "MSH|^~\\&|A|B|C|D|2024||ADT^A01|1|P\r", []string{"MSH-12.1", "version ID"}},
 		{"null version", "MSH|^~\\&|A|B|C|D|2024||ADT^A01|1|P|\"\"\r", []string{"MSH-12.1", "required field missing"}},
-		{"bad version", "MSH|^~\\&|A|B|C|D|2024||ADT^A01|1|P|3.0\r", []string{"MSH-12 (segment 1, byte 35): unsupported version ID: \"3.0\""}},
-		{"bad segment", "MSH|^~\\&|A|B|C|D|2024||ADT^A01|1|P|2.5\rpid|1\rPV1|1\r", []string{"pid (segment 2, byte 39): bad segment name"}},
+		{"bad version", "MSH|^~\\&|A|B|C|D|2024||ADT^A01|1|P|3.0\r", []string{"MSH-12 (byte 35): unsupported version ID: \"3.0\""}},
+		{"bad segment", "MSH|^~\\&|A|B|C|D|2024||ADT^A01|1|P|2.5\rpid|1\rPV1|1\r", []string{"pid (byte 39): bad segment name"}},
 		{"all three", "MSH|^~\\&|A\r", []string{"MSH-9.1", "MSH-10", "MSH-12.1"}},
 	}
 	for _, tt := range tests {

@@ -17,9 +17,18 @@ func (m *Message) Validate() error {
 	for i := range m.segs {
 		s := &m.segs[i]
 		if name := s.nameBytes(); !validSegmentName(name) {
+			seq := 0
+			for k := 0; k <= i; k++ {
+				if string(m.segs[k].nameBytes()) == string(name) {
+					seq++
+				}
+			}
+			// Only the first three bytes are quoted: a line that is not a
+			// segment may hold patient data.
+			head := printable(name[:min(len(name), 3)])
 			errs = append(errs, newError(ErrSegmentName, CodeSegmentSequence,
-				Location{Segment: printable(name), Sequence: i + 1}, offset,
-				fmt.Sprintf("%q is not three upper-case letters or digits", printable(name[:min(len(name), 10)]))))
+				Location{Segment: head, Sequence: seq}, offset,
+				fmt.Sprintf("a segment starting %q (%d bytes before the first field separator) is not named by three upper-case letters or digits", head, len(name))))
 		}
 		offset += len(s.data) + len(s.term)
 	}
