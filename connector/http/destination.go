@@ -96,7 +96,7 @@ func (c *DestinationConfig) validate() ([]header, error) {
 			p.Addf(field, "set by the HTTP client; it cannot be configured")
 			continue
 		}
-		t, err := msgtmpl.Parse(name, c.Headers[name])
+		t, _, err := msgtmpl.Parse(name, c.Headers[name], msgtmpl.Data{})
 		if err != nil {
 			p.Addf(field, "%v", err)
 			continue

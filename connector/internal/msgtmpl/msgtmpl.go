@@ -60,23 +60,26 @@ type Template struct {
 	t *template.Template
 }
 
-// Parse parses text and tries it once on empty data, so that a misspelt
+// Parse parses text and tries it once on sample, a value of the type it
+// will be executed on (Data, or a struct embedding it), so that a misspelt
 // field ({{.ControlId}}) is reported when the configuration is validated
-// rather than when the first message is delivered.
-func Parse(name, text string) (*Template, error) {
+// rather than when the first message is delivered. It returns the text the
+// sample gave.
+func Parse(name, text string, sample any) (*Template, string, error) {
 	t, err := template.New(name).Option("missingkey=error").Parse(text)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	tt := &Template{t: t}
-	if _, err := tt.Execute(Data{}); err != nil {
-		return nil, err
+	out, err := tt.Execute(sample)
+	if err != nil {
+		return nil, "", err
 	}
-	return tt, nil
+	return tt, out, nil
 }
 
 // Execute expands the template over d.
-func (t *Template) Execute(d Data) (string, error) {
+func (t *Template) Execute(d any) (string, error) {
 	var b bytes.Buffer
 	if err := t.t.Execute(&b, d); err != nil {
 		return "", fmt.Errorf("expanding template: %w", err)
