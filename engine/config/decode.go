@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding"
 	"fmt"
 	"reflect"
@@ -26,6 +27,7 @@ import (
 // decode themselves.
 type decoder struct {
 	file     string
+	src      []byte // the file's content, for positions inside scalars
 	problems []Problem
 	nodes    map[string]*yaml.Node // field path → the node its value came from
 	failed   map[string]bool       // field paths whose value could not be decoded
@@ -37,6 +39,26 @@ type decoder struct {
 	// connector section before handing it over.
 	root      string
 	rootNames []string
+}
+
+// line returns line n (1-based) of the file as characters, or nil when the
+// file has no such line.
+func (d *decoder) line(n int) []rune {
+	if n < 1 {
+		return nil
+	}
+	rest := d.src
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(rest, '\n')
+		if j < 0 {
+			return nil
+		}
+		rest = rest[j+1:]
+	}
+	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+		rest = rest[:j]
+	}
+	return []rune(strings.TrimSuffix(string(rest), "\r"))
 }
 
 // maxNodes bounds the nodes one decoder visits. Aliases let a small file

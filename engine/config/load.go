@@ -144,6 +144,7 @@ func load(files []source, reg *engine.Registry, now time.Time) (*Config, error) 
 	for _, f := range files {
 		cfg.Files = append(cfg.Files, f.name)
 		d := newDecoder(f.name)
+		d.src = f.data
 		decs = append(decs, d)
 		root, ok := parse(d, f.data)
 		if !ok || root == nil {

@@ -307,29 +307,48 @@ func (c *checker) exprProblem(sub string, err error) {
 	}
 	var fe *filter.Error
 	if errors.As(err, &fe) && n != nil {
-		p.Message = fe.Msg
-		p.Line, p.Column = exprPosition(n, fe.Line, fe.Column)
+		var note string
+		p.Line, p.Column, note = exprPosition(c.at.dec, n, fe.Line, fe.Column)
+		p.Message = fe.Msg + note
 	}
 	c.at.dec.problems = append(c.at.dec.problems, p)
 }
 
-// exprPosition maps a line and column inside an expression to the file,
-// as far as the scalar's style allows: exactly for a one-line plain or
-// quoted scalar, by line for a literal block, else at the scalar.
-func exprPosition(n *yaml.Node, line, col int) (int, int) {
-	oneLine := !strings.Contains(n.Value, "\n")
-	switch {
-	case n.Style&yaml.LiteralStyle != 0:
-		return n.Line + line, 0
-	case oneLine && line <= 1 && n.Style&yaml.DoubleQuotedStyle != 0 && !strings.ContainsAny(n.Value, `"\`),
-		oneLine && line <= 1 && n.Style&yaml.SingleQuotedStyle != 0 && !strings.Contains(n.Value, "'"):
-		// Without escapes, the expression's columns are the file's, past
-		// the opening quote.
-		return n.Line, n.Column + col
-	case oneLine && line <= 1 && n.Style&yaml.FoldedStyle == 0:
-		return n.Line, n.Column + col - 1
+// exprPosition maps a line and column inside an expression to the file.
+// The scalar's text in the file is checked: where it is the expression
+// itself (a one-line plain scalar, or a quoted one without escapes) or a
+// literal block, the position is exact; otherwise it is the scalar's, and
+// note gives the position within the expression.
+func exprPosition(d *decoder, n *yaml.Node, line, col int) (fileLine, fileCol int, note string) {
+	if n.Style&yaml.LiteralStyle != 0 {
+		// The block's lines start after its indentation, which its
+		// first line sets.
+		if first := d.line(n.Line + 1); first != nil {
+			indent := len(first) - len(strings.TrimLeft(string(first), " "))
+			return n.Line + line, indent + col, ""
+		}
 	}
-	return n.Line, n.Column
+	if text := d.line(n.Line); line <= 1 && n.Column >= 1 && n.Column <= len(text) {
+		rest := string(text[n.Column-1:])
+		switch n.Style & (yaml.DoubleQuotedStyle | yaml.SingleQuotedStyle | yaml.LiteralStyle | yaml.FoldedStyle) {
+		case 0:
+			if strings.HasPrefix(rest, n.Value) {
+				return n.Line, n.Column + col - 1, ""
+			}
+		case yaml.DoubleQuotedStyle:
+			if strings.HasPrefix(rest, `"`+n.Value+`"`) {
+				return n.Line, n.Column + col, ""
+			}
+		case yaml.SingleQuotedStyle:
+			if strings.HasPrefix(rest, "'"+n.Value+"'") {
+				return n.Line, n.Column + col, ""
+			}
+		}
+	}
+	if line > 1 {
+		return n.Line, n.Column, fmt.Sprintf(" (line %d, column %d of the expression)", line, col)
+	}
+	return n.Line, n.Column, fmt.Sprintf(" (column %d of the expression)", col)
 }
 
 // failedUnder reports whether a field at or under a field path of the

@@ -1,0 +1,36 @@
+package config_test
+
+import (
+	"testing"
+
+	"github.com/plexus-health/plexus/connector/file"
+	"github.com/plexus-health/plexus/connector/http"
+	"github.com/plexus-health/plexus/connector/mllp"
+	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/engine/config"
+)
+
+// realRegistry holds the connectors plexus ships with.
+func realRegistry() *engine.Registry {
+	reg := engine.NewRegistry()
+	reg.RegisterSource("mllp", mllp.NewSource)
+	reg.RegisterDestination("mllp", mllp.NewDestination)
+	reg.RegisterSource("http", http.NewSource)
+	reg.RegisterDestination("http", http.NewDestination)
+	reg.RegisterSource("file", file.NewSource)
+	reg.RegisterDestination("file", file.NewDestination)
+	return reg
+}
+
+// TestQuickstart checks that the example configuration newcomers start
+// from validates with the real connectors.
+func TestQuickstart(t *testing.T) {
+	cfg, err := config.Load("../../examples/quickstart.yaml", realRegistry())
+	if err != nil {
+		t.Fatalf("examples/quickstart.yaml does not validate:\n%v", err)
+	}
+	ch := cfg.Channel("adt-in")
+	if ch == nil || ch.Match == nil || ch.Pipeline.Len() != 2 || len(ch.Destinations) != 2 {
+		t.Fatalf("unexpected quickstart channel: %+v", ch)
+	}
+}
