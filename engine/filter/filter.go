@@ -155,6 +155,8 @@ type Error struct {
 	Msg          string
 }
 
+// Error renders the error with its position, "column 6: ..." or "line 2,
+// column 3: ...".
 func (e *Error) Error() string {
 	if e.Line > 1 {
 		return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
@@ -173,6 +175,7 @@ type EvalError struct {
 	err          error
 }
 
+// Error says where the evaluation failed, without the values involved.
 func (e *EvalError) Error() string {
 	what := e.what
 	if what == "" {
