@@ -3,6 +3,7 @@ package mllp
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"strings"
 	"sync/atomic"
@@ -234,13 +235,15 @@ func TestSourceTLSFileErrorAtStart(t *testing.T) {
 
 // fakeReceiver starts an MLLP server that answers each message with what
 // respond returns, and returns its address.
-func fakeReceiver(t *testing.T, respond func(payload []byte) []byte) string {
+func fakeReceiver(t *testing.T, respond func(ctx context.Context, payload []byte) []byte) string {
 	t.Helper()
 	srv := &transport.Server{
-		Handler: transport.HandlerFunc(func(_ context.Context, m *transport.Message) ([]byte, error) {
-			return respond(m.Payload), nil
+		Handler: transport.HandlerFunc(func(ctx context.Context, m *transport.Message) ([]byte, error) {
+			return respond(ctx, m.Payload), nil
 		}),
-		Logger: conntest.Logger(t, nil),
+		// Close does not wait for connections to end: they must not log
+		// to the test after it finished.
+		Logger: slog.New(slog.DiscardHandler),
 	}
 	ln := listen(t)
 	go srv.Serve(ln)
@@ -264,7 +267,7 @@ func outbound(controlID string) *engine.Outbound {
 }
 
 func TestDestinationAckPolicies(t *testing.T) {
-	addr := fakeReceiver(t, func(p []byte) []byte {
+	addr := fakeReceiver(t, func(_ context.Context, p []byte) []byte {
 		// The control ID names the code to answer with.
 		s := string(p)
 		for _, code := range []string{"AA", "AE", "AR", "CA", "CE", "CR"} {
@@ -336,8 +339,8 @@ func TestDestinationFailures(t *testing.T) {
 	}
 
 	// A receiver that never answers: the ack timeout ends the attempt.
-	silent := fakeReceiver(t, func([]byte) []byte {
-		time.Sleep(2 * time.Second)
+	silent := fakeReceiver(t, func(ctx context.Context, _ []byte) []byte {
+		<-ctx.Done() // cancelled by the server's Close
 		return nil
 	})
 	d = newDestination(t, "address: "+silent+"\nack_timeout: 100ms", nil)
@@ -346,7 +349,7 @@ func TestDestinationFailures(t *testing.T) {
 	}
 
 	// After Close, deliveries fail.
-	addrOK := fakeReceiver(t, func(p []byte) []byte { return conntest.Ack("AA", "X4", "") })
+	addrOK := fakeReceiver(t, func(context.Context, []byte) []byte { return conntest.Ack("AA", "X4", "") })
 	d = newDestination(t, "address: "+addrOK, nil)
 	if _, err := d.Deliver(t.Context(), outbound("X4")); err != nil {
 		t.Fatal(err)
