@@ -404,7 +404,7 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 			continue
 		}
 		if rk := resolve(k); rk == nil || rk.Kind != yaml.ScalarNode {
-			d.problem(k, path, "keys must be plain names, not %s", describe(k))
+			d.add(k, path, "keys must be plain names, not %s", describe(k))
 			continue
 		}
 		name := resolve(k).Value
@@ -418,17 +418,19 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 	for _, m := range merges {
 		m = resolve(m)
 		var sources []*yaml.Node
-		switch {
-		case m.Kind == yaml.MappingNode:
+		switch m.Kind {
+		case yaml.MappingNode:
 			sources = []*yaml.Node{m}
-		case m.Kind == yaml.SequenceNode:
+		case yaml.SequenceNode:
 			for _, s := range m.Content {
 				sources = append(sources, resolve(s))
 			}
+		default:
+			sources = []*yaml.Node{nil}
 		}
 		for _, s := range sources {
 			if s == nil || s.Kind != yaml.MappingNode {
-				d.problem(m, path, "<< must merge a mapping or a list of mappings")
+				d.problem(m, join(path, "<<"), "must merge a mapping or a list of mappings")
 				continue
 			}
 			for _, p := range d.pairs(s, path) {

@@ -29,7 +29,12 @@ type options struct {
 	owned []string   // keys the engine took, offered as "did you mean" hints
 }
 
-var _ engine.Options = (*options)(nil)
+var (
+	_ engine.Options = (*options)(nil)
+	_ nodeDecoder    = (*Source)(nil)
+	_ nodeDecoder    = (*Destination)(nil)
+	_ defaulter      = (*Channel)(nil)
+)
 
 // Decode fills v, a pointer to a struct with yaml tags, from the
 // connector's keys. Fields the YAML leaves out keep the value they had, so

@@ -3,9 +3,7 @@ package config_test
 import (
 	"testing"
 
-	"github.com/plexus-health/plexus/connector/file"
-	"github.com/plexus-health/plexus/connector/http"
-	"github.com/plexus-health/plexus/connector/mllp"
+	"github.com/plexus-health/plexus/connector"
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/engine/config"
 )
@@ -13,12 +11,7 @@ import (
 // realRegistry holds the connectors plexus ships with.
 func realRegistry() *engine.Registry {
 	reg := engine.NewRegistry()
-	reg.RegisterSource("mllp", mllp.NewSource)
-	reg.RegisterDestination("mllp", mllp.NewDestination)
-	reg.RegisterSource("http", http.NewSource)
-	reg.RegisterDestination("http", http.NewDestination)
-	reg.RegisterSource("file", file.NewSource)
-	reg.RegisterDestination("file", file.NewDestination)
+	connector.RegisterAll(reg)
 	return reg
 }
 
