@@ -1,0 +1,20 @@
+package all
+
+import (
+	"testing"
+
+	"github.com/plexus-health/plexus/engine"
+)
+
+func TestRegister(t *testing.T) {
+	r := engine.NewRegistry()
+	Register(r)
+	for _, typ := range []string{"mllp", "http", "file"} {
+		if _, err := r.Source(typ); err != nil {
+			t.Error(err)
+		}
+		if _, err := r.Destination(typ); err != nil {
+			t.Error(err)
+		}
+	}
+}
