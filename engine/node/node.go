@@ -1,0 +1,323 @@
+// Package node is one running Plexus: the store, the journal, and the
+// channels of the current configuration. Apply replaces the configuration
+// atomically: every channel of the new one is built before any running
+// channel is touched, and if a new channel cannot start, the channels that
+// were running before are restored, so a bad configuration never leaves the
+// node half-changed.
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/engine/channel"
+	"github.com/plexus-health/plexus/engine/config"
+	"github.com/plexus-health/plexus/engine/journal"
+	"github.com/plexus-health/plexus/platform/store"
+)
+
+// Options configure a node.
+type Options struct {
+	DataDir     string
+	Store       string // "" for SQLite in DataDir
+	Synchronous string // SQLite synchronous pragma, default FULL
+	Journal     journal.Options
+	Registry    *engine.Registry
+	Logger      *slog.Logger
+	// Prometheus receives the node's metrics; a new registry when nil.
+	Prometheus *prometheus.Registry
+}
+
+// Node runs the channels of one configuration at a time.
+type Node struct {
+	db       *store.DB
+	j        *journal.Journal
+	reg      *engine.Registry
+	log      *slog.Logger
+	prom     *prometheus.Registry
+	metrics  *channel.Metrics
+	dataDir  string
+	started  time.Time
+	mu       sync.Mutex // serialises Apply and Close
+	cfg      *config.Config
+	channels map[string]*running
+	history  []Applied
+
+	pruneStop chan struct{}
+	pruneDone chan struct{}
+}
+
+// running is a started channel with the configuration it was built from.
+type running struct {
+	ch   *channel.Channel
+	spec *config.Channel
+}
+
+// Applied records one configuration the node ran.
+type Applied struct {
+	Version   string
+	AppliedAt time.Time
+	Changes   string
+}
+
+// Open opens the store and journal. No channel runs until Apply.
+func Open(ctx context.Context, opts Options) (*Node, error) {
+	if opts.Registry == nil {
+		return nil, errors.New("node: no connector registry")
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	db, err := store.Open(ctx, opts.Store, opts.DataDir, store.Options{Synchronous: opts.Synchronous})
+	if err != nil {
+		return nil, err
+	}
+	prom := opts.Prometheus
+	if prom == nil {
+		prom = prometheus.NewRegistry()
+	}
+	n := &Node{
+		db: db, j: journal.Open(db, opts.Journal), reg: opts.Registry, log: log, prom: prom,
+		metrics: channel.NewMetrics(prom), dataDir: opts.DataDir, started: time.Now(),
+		channels: map[string]*running{},
+		pruneStop: make(chan struct{}), pruneDone: make(chan struct{}),
+	}
+	go n.pruneLoop()
+	return n, nil
+}
+
+// Journal returns the node's journal.
+func (n *Node) Journal() *journal.Journal { return n.j }
+
+// Prometheus returns the registry holding the node's metrics.
+func (n *Node) Prometheus() *prometheus.Registry { return n.prom }
+
+// Config returns the configuration running now (nil before Apply).
+func (n *Node) Config() *config.Config {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.cfg
+}
+
+// History returns the configurations applied since the node started,
+// oldest first.
+func (n *Node) History() []Applied {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]Applied(nil), n.history...)
+}
+
+// ChannelInfo describes a running channel.
+type ChannelInfo struct {
+	Name          string
+	Source        string
+	Destinations  []string
+	ConfigVersion string
+}
+
+// Channels lists the running channels by name.
+func (n *Node) Channels() []ChannelInfo {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var out []ChannelInfo
+	for name, r := range n.channels {
+		info := ChannelInfo{Name: name, Source: r.spec.Source.Type, ConfigVersion: r.ch.Spec().ConfigVersion}
+		for _, d := range r.spec.Destinations {
+			info.Destinations = append(info.Destinations, d.Name)
+		}
+		out = append(out, info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Apply runs cfg: channels that are new or changed are built and started,
+// removed or changed ones stopped. Unchanged channels keep running (and
+// keep recording the version they started with until they change).
+func (n *Node) Apply(ctx context.Context, cfg *config.Config) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	changes := config.Diff(n.cfg, cfg)
+	// Build every new or changed channel first: nothing has been touched
+	// if one fails.
+	build := map[string]*running{}
+	for _, spec := range cfg.Channels {
+		if !spec.Enabled {
+			continue
+		}
+		// Lookup tables are not tied to channels: when one changes, every
+		// channel is rebuilt.
+		if _, ok := n.channels[spec.Name]; ok && !slices.Contains(changes.Changed, spec.Name) && len(changes.Tables) == 0 {
+			continue
+		}
+		ch, err := n.build(spec, cfg.Version.Hash)
+		if err != nil {
+			return fmt.Errorf("node: channel %s: %w", spec.Name, err)
+		}
+		build[spec.Name] = &running{ch: ch, spec: spec}
+	}
+	// Stop what goes away or is replaced.
+	stopped := map[string]*running{}
+	for name, r := range n.channels {
+		spec := cfg.Channel(name)
+		if spec == nil || !spec.Enabled || build[name] != nil {
+			if err := r.ch.Stop(ctx); err != nil {
+				n.log.Warn("stopping channel", "channel", name, "err", err)
+			}
+			stopped[name] = r
+			delete(n.channels, name)
+		}
+	}
+	// Start the new ones; on failure undo everything.
+	var startedNow []string
+	for name, r := range build {
+		if err := r.ch.Start(ctx); err != nil {
+			for _, s := range startedNow {
+				n.channels[s].ch.Stop(ctx)
+				delete(n.channels, s)
+			}
+			for name, old := range stopped {
+				restarted, rerr := n.build(old.spec, old.ch.Spec().ConfigVersion)
+				if rerr == nil {
+					rerr = restarted.Start(ctx)
+				}
+				if rerr != nil {
+					n.log.Error("restoring channel after a failed reload", "channel", name, "err", rerr)
+					continue
+				}
+				n.channels[name] = &running{ch: restarted, spec: old.spec}
+			}
+			return fmt.Errorf("node: starting channel %s: %w", name, err)
+		}
+		n.channels[name] = r
+		startedNow = append(startedNow, name)
+	}
+	n.cfg = cfg
+	n.history = append(n.history, Applied{Version: cfg.Version.Hash, AppliedAt: time.Now(), Changes: changes.String()})
+	n.log.Info("configuration applied", "version", cfg.Version.Hash, "changes", changes.String())
+	return nil
+}
+
+// build turns a channel's configuration into a channel ready to start.
+func (n *Node) build(spec *config.Channel, version string) (*channel.Channel, error) {
+	log := n.log.With("channel", spec.Name)
+	env := engine.Env{Channel: spec.Name, DataDir: n.dataDir, Logger: log}
+	sf, err := n.reg.Source(spec.Source.Type)
+	if err != nil {
+		return nil, err
+	}
+	src, err := sf(env, spec.Source.Options)
+	if err != nil {
+		return nil, fmt.Errorf("source: %w", err)
+	}
+	s := channel.Spec{
+		Name: spec.Name, ConfigVersion: version, Source: src, Priority: spec.Priority,
+		Response: channel.Response(spec.Response), ResponseDestination: spec.ResponseDestination,
+		DedupWindow: spec.Dedup.Window, RetainContent: spec.Retention.Content, RetainMetadata: spec.Retention.Metadata,
+	}
+	if spec.Match != nil {
+		s.Filter = spec.Match
+	}
+	if spec.Urgent != nil {
+		s.PriorityRule = spec.Urgent
+	}
+	for _, d := range spec.Destinations {
+		df, err := n.reg.Destination(d.Type)
+		if err != nil {
+			return nil, err
+		}
+		denv := env
+		denv.Name = d.Name
+		denv.Logger = log.With("destination", d.Name)
+		dest, err := df(denv, d.Options)
+		if err != nil {
+			return nil, fmt.Errorf("destination %s: %w", d.Name, err)
+		}
+		cd := channel.Destination{
+			Name: d.Name, Dest: dest, Transform: transformFor(spec, d),
+			Retry: channel.Retry{MaxAttempts: d.Retry.MaxAttempts, MaxAge: d.Retry.MaxAge, InitialBackoff: d.Retry.InitialBackoff,
+				MaxBackoff: d.Retry.MaxBackoff, Jitter: d.Retry.Jitter},
+		}
+		if d.Retry.Jitter == 0 {
+			cd.Retry.Jitter = -1 // configured as no jitter
+		}
+		if d.Order.Mode == config.ByKey {
+			key := d.Order.KeyPath
+			cd.OrderKey, cd.Lanes = &key, d.Order.Lanes
+		}
+		s.Destinations = append(s.Destinations, cd)
+	}
+	return channel.New(s, n.j, n.metrics, n.log), nil
+}
+
+// Close stops every channel, then the journal and the store.
+func (n *Node) Close(ctx context.Context) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var errs []error
+	for name, r := range n.channels {
+		if err := r.ch.Stop(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stopping %s: %w", name, err))
+		}
+		delete(n.channels, name)
+	}
+	close(n.pruneStop)
+	<-n.pruneDone
+	n.j.Close()
+	errs = append(errs, n.db.Close())
+	return errors.Join(errs...)
+}
+
+// pruneLoop applies each channel's retention every few minutes.
+func (n *Node) pruneLoop() {
+	defer close(n.pruneDone)
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-n.pruneStop:
+			return
+		case <-t.C:
+			n.Prune(context.Background())
+		}
+	}
+}
+
+// Prune deletes content and metadata past each channel's retention.
+func (n *Node) Prune(ctx context.Context) {
+	cfg := n.Config()
+	if cfg == nil {
+		return
+	}
+	now := time.Now()
+	for _, ch := range cfg.Channels {
+		var contentBefore, metaBefore time.Time
+		if ch.Retention.Content > 0 {
+			contentBefore = now.Add(-ch.Retention.Content)
+		}
+		if ch.Retention.Metadata > 0 {
+			metaBefore = now.Add(-ch.Retention.Metadata)
+		}
+		if contentBefore.IsZero() && metaBefore.IsZero() {
+			continue
+		}
+		c, m, err := n.j.Prune(ctx, ch.Name, contentBefore, metaBefore, 500)
+		if err != nil {
+			n.log.Error("pruning", "channel", ch.Name, "err", err)
+			continue
+		}
+		if c+m > 0 {
+			n.log.Info("pruned", "channel", ch.Name, "contents", c, "messages", m)
+		}
+	}
+}
