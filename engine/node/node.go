@@ -89,7 +89,7 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 	n := &Node{
 		db: db, j: journal.Open(db, opts.Journal), reg: opts.Registry, log: log, prom: prom,
 		metrics: channel.NewMetrics(prom), dataDir: opts.DataDir, started: time.Now(),
-		channels: map[string]*running{},
+		channels:  map[string]*running{},
 		pruneStop: make(chan struct{}), pruneDone: make(chan struct{}),
 	}
 	go n.pruneLoop()
