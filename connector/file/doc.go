@@ -36,8 +36,9 @@
 // a file, the file stays where it is and is read again from the start at
 // the next poll or after restart. Delivery is therefore at least once: the
 // messages of a file read twice reach the engine twice, and the engine's
-// duplicate suppression on (source, MSH-10) drops the second copies of HL7
-// messages (content without a control ID is not deduplicated). A file that
+// duplicate suppression by control ID (MSH-10, with MSH-3 and MSH-4, within
+// its window) marks the second copies of HL7 messages as duplicates;
+// content without a control ID is not deduplicated. A file that
 // changes while it is read is left in place, to be read again once it is
 // stable. A name already taken in done_dir or error_dir gets a numeric
 // suffix, so nothing there is overwritten.

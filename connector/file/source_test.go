@@ -193,7 +193,7 @@ func TestSourceLeavesFileWhenNotStored(t *testing.T) {
 	checkDir(t, filepath.Join(in, "done"))
 
 	// Next poll, the journal is back: the file is read from the start (the
-	// engine drops the second M1 as a duplicate of (source, MSH-10)).
+	// engine marks the second M1 as a duplicate by its control ID).
 	failing.Store(false)
 	src.poll()
 	if ids := controlIDs(recv.Received()); !slices.Equal(ids, []string{"M1", "M1", "M2", "M3", "L1"}) {

@@ -36,7 +36,10 @@
 //   - HL7 v2: the engine's acknowledgement as the body, Content-Type
 //     application/hl7-v2; status 200 for AA (or CA), 400 for AE, AR, CE or
 //     CR. The 400 tells HTTP clients that know nothing of MSA that sending
-//     the same bytes again will not help; the ACK says why.
+//     the same bytes again will not help; the ACK says why. (A message the
+//     engine stored but answered AE, such as one waiting for a downstream
+//     answer in after_delivery mode, also gets 400: resending it would only
+//     make a duplicate.)
 //   - other content: {"id": <journal ID>, "status": "accepted"} with 200,
 //     or "rejected" with 400.
 //   - 503 with Retry-After when the engine could not store the message

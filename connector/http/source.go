@@ -352,11 +352,18 @@ func looksHL7(body []byte) bool {
 	return len(body) > 3 && string(body[:3]) == "MSH"
 }
 
-// accepted reports whether the reply accepts the message: for HL7 v2 an
-// AA or CA acknowledgement, otherwise the reply's Accepted flag.
+// accepted reports whether the reply accepts the message: for HL7 v2 the
+// acknowledgement code decides (AA and CA accept; AE, AR, CE and CR do
+// not), as the sender will read it too; otherwise, and for a code that is
+// not an acknowledgement code, the reply's Accepted flag.
 func accepted(ct string, reply *engine.Reply) bool {
-	if ct == engine.ContentHL7v2 && reply.Code != "" {
-		return reply.Code == "AA" || reply.Code == "CA"
+	if ct == engine.ContentHL7v2 {
+		switch reply.Code {
+		case "AA", "CA":
+			return true
+		case "AE", "AR", "CE", "CR":
+			return false
+		}
 	}
 	return reply.Accepted
 }

@@ -288,3 +288,28 @@ func TestSourceStopFinishesRequests(t *testing.T) {
 		t.Error("a stopped source answered")
 	}
 }
+
+func TestAccepted(t *testing.T) {
+	tests := []struct {
+		ct       string
+		code     string
+		accepted bool
+		want     bool
+	}{
+		{engine.ContentHL7v2, "AA", true, true},
+		{engine.ContentHL7v2, "CA", true, true},
+		{engine.ContentHL7v2, "AE", true, false}, // stored, but the ACK says AE
+		{engine.ContentHL7v2, "AR", false, false},
+		{engine.ContentHL7v2, "CR", false, false},
+		{engine.ContentHL7v2, "", true, true},    // no acknowledgement: the flag
+		{engine.ContentHL7v2, "201", true, true}, // a relayed HTTP status: the flag
+		{engine.ContentHL7v2, "500", false, false},
+		{engine.ContentJSON, "", true, true},
+		{engine.ContentJSON, "", false, false},
+	}
+	for _, tt := range tests {
+		if got := accepted(tt.ct, &engine.Reply{Code: tt.code, Accepted: tt.accepted}); got != tt.want {
+			t.Errorf("accepted(%s, code %q, accepted %v) = %v, want %v", tt.ct, tt.code, tt.accepted, got, tt.want)
+		}
+	}
+}
