@@ -49,7 +49,7 @@ func TestParseGolden(t *testing.T) {
 		{"no-file", "", []string{"hl7", "parse", "--json"}},
 		{"unknown-flag", "", []string{"hl7", "parse", "--jsn", "testdata/two_messages.hl7"}},
 		{"dash-dash", "", []string{"hl7", "parse", "--path", "MSH-10", "--", "testdata/two_messages.hl7"}},
-		{"unknown-verb", "", []string{"serve"}},
+		{"unknown-verb", "", []string{"frobnicate"}},
 		{"unknown-hl7-command", "", []string{"hl7", "frobnicate"}},
 	}
 	for _, tc := range cases {

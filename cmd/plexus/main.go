@@ -6,9 +6,14 @@
 //
 // The verbs are:
 //
+//	serve    run the integration engine
+//	config   validate a configuration, or diff two
+//	messages list, show and resend journaled messages (via the admin API)
+//	dlq      list and replay dead-lettered deliveries (via the admin API)
 //	hl7      work with HL7 v2 files: "plexus hl7 parse" prints their structure
 //	send     send HL7 v2 messages over MLLP and report each acknowledgement
 //	listen   receive HL7 v2 messages over MLLP, store them and acknowledge them
+//	bench    drive an MLLP listener and report rate and ACK latency
 //	version  print the version
 //	help     print this help, or the help of a verb
 //
@@ -18,8 +23,6 @@
 // Exit status is 0 on success, 1 when the work failed (bad input, a message
 // not acknowledged with AA/CA) and 2 for a usage error.
 //
-// The engine itself ("plexus serve") comes later; until then it is not a
-// verb and, like any unknown verb, prints the usage and exits with status 2.
 package main
 
 import (
@@ -57,9 +60,14 @@ var verbs []verb
 
 func init() {
 	verbs = []verb{
+		{"serve", "run the integration engine (channels, journal, admin API)", runServe},
+		{"config", "validate a configuration, or diff two (config validate|diff)", runConfig},
+		{"messages", "list, show and resend journaled messages (messages list|show|resend)", runMessages},
+		{"dlq", "list and replay dead-lettered deliveries (dlq list|replay)", runDLQ},
 		{"hl7", "work with HL7 v2 files (hl7 parse)", runHL7},
 		{"send", "send HL7 v2 messages over MLLP", runSend},
 		{"listen", "receive, store and acknowledge HL7 v2 messages over MLLP", runListen},
+		{"bench", "drive an MLLP listener and report rate and ACK latency (bench mllp)", runBench},
 		{"version", "print the version", runVersion},
 		{"help", "print help for plexus or one of its verbs", runHelp},
 	}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/plexus-health/plexus/api"
+	"github.com/plexus-health/plexus/connector/all"
+	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/engine/config"
+	"github.com/plexus-health/plexus/engine/journal"
+	"github.com/plexus-health/plexus/engine/node"
+)
+
+const serveAbout = `
+Serve runs the integration engine: the channels declared in the YAML
+configuration --config (a file, or a folder of *.yaml files), with the
+journal in an embedded SQLite database under --data (default: the
+configuration's data_dir, else ./data).
+
+Every message is stored before it is acknowledged. The admin API (/api/v1),
+Prometheus metrics (/metrics) and health checks (/healthz, /readyz) listen
+on the configuration's admin.listen (default 127.0.0.1:8080).
+
+The configuration is reloaded when its files change and on SIGHUP. A
+configuration that does not validate, or whose channels cannot start, is
+refused and the running one stays. SIGINT or SIGTERM stop the node
+gracefully: sources stop accepting, in-flight messages finish, then the
+journal closes.
+
+Logs are JSON lines on standard error; they carry message IDs, control IDs,
+channel names and outcomes, never message content.
+`
+
+// registry returns the connector types this binary knows.
+func registry() *engine.Registry {
+	reg := engine.NewRegistry()
+	all.Register(reg)
+	return reg
+}
+
+// runServe implements "plexus serve".
+func runServe(c *cli, args []string) int {
+	cmd := newCommand("serve", "", serveAbout)
+	var (
+		cfgPath  = cmd.flags.String("config", "", "the configuration `file or folder`")
+		dataDir  = cmd.flags.String("data", "", "the data `directory` (overrides data_dir)")
+		logLevel = cmd.flags.String("log-level", "info", "log `level`: debug, info, warn or error")
+		sync     = cmd.flags.String("sync", "FULL", "SQLite synchronous `mode`: FULL (an acknowledged message survives power loss) or NORMAL (survives a crash of the process)")
+	)
+	pos, status, ok := cmd.parse(c, args)
+	if !ok {
+		return status
+	}
+	if len(pos) > 0 {
+		return cmd.usageError(c, "unexpected argument %q", pos[0])
+	}
+	if *cfgPath == "" {
+		return cmd.usageError(c, "--config is required (try examples/quickstart.yaml)")
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return cmd.usageError(c, "--log-level: %v", err)
+	}
+	log := slog.New(slog.NewJSONHandler(c.stderr, &slog.HandlerOptions{Level: level}))
+
+	reg := registry()
+	cfg, err := config.Load(*cfgPath, reg)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
+		return exitFailure
+	}
+	dir := cfg.DataDir
+	if *dataDir != "" {
+		dir = *dataDir
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	n, err := node.Open(ctx, node.Options{
+		DataDir: dir, Synchronous: *sync, Registry: reg, Logger: log,
+		Journal: journal.Options{BatchSize: cfg.Journal.BatchSize, BatchWait: cfg.Journal.BatchWait},
+	})
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
+		return exitFailure
+	}
+	if err := n.Apply(ctx, cfg); err != nil {
+		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
+		n.Close(context.Background())
+		return exitFailure
+	}
+
+	admin := &http.Server{
+		Handler:           api.New(n, api.Options{Metrics: n.Prometheus(), Logger: log, AllowContent: true}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ln, err := net.Listen("tcp", cfg.Admin.Listen)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus serve: admin listener: %v\n", err)
+		n.Close(context.Background())
+		return exitFailure
+	}
+	go func() {
+		if err := admin.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("admin server", "err", err)
+		}
+	}()
+	log.Info("plexus serving", "config", *cfgPath, "version", cfg.Version.Hash, "data", dir, "admin", ln.Addr().String(),
+		"channels", len(n.Channels()))
+	fmt.Fprintf(c.stdout, "plexus serving %d channels; admin API on http://%s\n", len(n.Channels()), ln.Addr())
+
+	watcher := config.NewWatcher(*cfgPath, reg, cfg, config.WatcherOptions{
+		OnChange: func(_, next *config.Config) error { return n.Apply(context.Background(), next) },
+		OnError:  func(err error) { log.Error("configuration refused; the running one stays", "err", err) },
+	})
+	go watcher.Run(ctx)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+wait:
+	for {
+		select {
+		case <-hup:
+			log.Info("SIGHUP: reloading configuration")
+			watcher.Reload()
+		case <-ctx.Done():
+			break wait
+		}
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin.Shutdown(shutdown)
+	if err := n.Close(shutdown); err != nil {
+		log.Error("shutdown", "err", err)
+		return exitFailure
+	}
+	log.Info("stopped")
+	return exitOK
+}
