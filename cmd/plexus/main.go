@@ -22,7 +22,6 @@
 //
 // Exit status is 0 on success, 1 when the work failed (bad input, a message
 // not acknowledged with AA/CA) and 2 for a usage error.
-//
 package main
 
 import (
