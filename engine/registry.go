@@ -18,7 +18,7 @@ type Env struct {
 	Channel string       // channel name
 	Name    string       // destination name ("" for the source)
 	DataDir string       // the node's data directory
-	Logger  *slog.Logger // never log message content
+	Logger  *slog.Logger // add the channel and the connector's name; never log message content
 }
 
 // SourceFactory builds a source from its options. It must not open

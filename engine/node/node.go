@@ -210,8 +210,8 @@ func (n *Node) Apply(ctx context.Context, cfg *config.Config) error {
 
 // build turns a channel's configuration into a channel ready to start.
 func (n *Node) build(spec *config.Channel, version string) (*channel.Channel, error) {
-	log := n.log.With("channel", spec.Name)
-	env := engine.Env{Channel: spec.Name, DataDir: n.dataDir, Logger: log}
+	// Connectors add the channel and their own name to the logger.
+	env := engine.Env{Channel: spec.Name, DataDir: n.dataDir, Logger: n.log}
 	sf, err := n.reg.Source(spec.Source.Type)
 	if err != nil {
 		return nil, err
@@ -238,7 +238,6 @@ func (n *Node) build(spec *config.Channel, version string) (*channel.Channel, er
 		}
 		denv := env
 		denv.Name = d.Name
-		denv.Logger = log.With("destination", d.Name)
 		dest, err := df(denv, d.Options)
 		if err != nil {
 			return nil, fmt.Errorf("destination %s: %w", d.Name, err)
