@@ -4,6 +4,28 @@
 // replay. Client is its Go client, used by the "plexus messages" and
 // "plexus dlq" verbs; the JSON types in types.go are shared by both sides.
 //
+// The endpoints:
+//
+//	GET  /healthz                          200 "ok" while the process serves
+//	GET  /readyz                           200 once a configuration runs and the store answers, else 503 and why
+//	GET  /metrics                          Prometheus, from Options.Metrics
+//	GET  /api/v1/channels                  ChannelList
+//	GET  /api/v1/queues                    QueueList
+//	GET  /api/v1/messages?...              MessageList; parameters in MessageQuery
+//	GET  /api/v1/messages/{id}[?content=1] MessageDetail
+//	GET  /api/v1/messages/{id}/content     the raw bytes, with the message's media type
+//	POST /api/v1/messages/{id}/resend      ResendResult
+//	GET  /api/v1/dlq?channel=&destination=&limit=  DeadLetterList
+//	POST /api/v1/dlq/replay                ReplayRequest in, ReplayResult out
+//	GET  /api/v1/config                    ConfigInfo
+//
+// Errors are an Error body: 400 names the bad parameter (unknown ones
+// included), 403 refuses content or a cross-origin POST, 404 a missing
+// message, 409 a resend of a message with no deliveries, 410 content that
+// retention deleted, 413 a body over 1 MiB, 415 a replay body that is not
+// application/json, 500 an internal failure whose cause goes to the log
+// only.
+//
 // Message content is patient data. Listings and details carry metadata
 // only; the raw bytes and the destinations' responses are served only when
 // Options.AllowContent is set and Options.CanViewContent allows the
