@@ -32,9 +32,10 @@ type WatcherOptions struct {
 
 // Watcher reloads a configuration when its files change. It polls, with
 // no dependency on file-system notifications: every interval it compares
-// the names, sizes and modification times of the files, and when they
-// differ it reads them and compares their content hash (Version.Hash) with
-// the running configuration's. Only a configuration that validates is
+// the names, sizes and modification times of the files, and when they have
+// changed and then stayed the same for one more interval it reads them and
+// compares their content hash (Version.Hash) with the running
+// configuration's. Only a configuration that validates is
 // handed to OnChange; a bad one is reported to OnError once and the old
 // one keeps running. Reload checks at once, for SIGHUP.
 //
@@ -47,9 +48,10 @@ type Watcher struct {
 
 	current atomic.Pointer[Config]
 
-	mu    sync.Mutex // serialises checks; guards the fields below
-	stamp string     // names, sizes and times of the files last read
-	tried string     // hash of the last configuration tried
+	mu      sync.Mutex // serialises checks; guards the fields below
+	stamp   string     // names, sizes and times of the files last read
+	pending string     // a changed stamp seen once, read when seen again
+	tried   string     // hash of the last configuration tried
 }
 
 // NewWatcher returns a watcher of the configuration at path (a file or a
@@ -100,18 +102,25 @@ func (w *Watcher) check(force bool) error {
 	defer w.mu.Unlock()
 	stamp, err := w.fingerprint()
 	if err != nil {
-		// A file being replaced may be missing for a moment: report each
-		// distinct failure once.
-		if msg := "error: " + err.Error(); force || msg != w.stamp {
-			w.stamp = msg
-			return w.report(err)
-		}
-		return nil
+		// A file being replaced may be missing for a moment: the failure
+		// is recorded as the stamp, so that it too must be seen twice,
+		// and is reported once.
+		stamp = "error: " + err.Error()
 	}
 	if !force && stamp == w.stamp {
 		return nil
 	}
-	w.stamp = stamp
+	if !force && stamp != w.pending {
+		// Wait until the files look the same on two looks in a row, so as
+		// not to read one an editor or a deployment is still writing (an
+		// empty file is a valid configuration without channels).
+		w.pending = stamp
+		return nil
+	}
+	w.stamp, w.pending = stamp, ""
+	if err != nil {
+		return w.report(err)
+	}
 	files, err := readSources(w.path)
 	if err != nil {
 		w.stamp = "error: " + err.Error()

@@ -106,8 +106,11 @@ func TestWatcherPolls(t *testing.T) {
 	if changes, errs := rec.counts(); changes != 0 || errs != 1 {
 		t.Fatalf("after a bad config: %d changes, %d errors; want 0, 1", changes, errs)
 	}
-	if !strings.Contains(rec.errs[0].Error(), "channels[0].destinations: a channel needs at least one destination") {
-		t.Errorf("error does not give the problem: %v", rec.errs[0])
+	rec.mu.Lock()
+	firstErr := rec.errs[0]
+	rec.mu.Unlock()
+	if !strings.Contains(firstErr.Error(), "channels[0].destinations: a channel needs at least one destination") {
+		t.Errorf("error does not give the problem: %v", firstErr)
 	}
 	if w.Current() != first {
 		t.Error("a bad config replaced the running one")
@@ -118,8 +121,17 @@ func TestWatcherPolls(t *testing.T) {
 	if changes, errs := rec.counts(); changes != 1 || errs != 1 {
 		t.Fatalf("after a good config: %d changes, %d errors; want 1, 1", changes, errs)
 	}
-	if cur := w.Current(); cur != rec.changes[0] || cur.Channel("b") == nil {
-		t.Errorf("current config is not the new one: %+v", cur)
+	rec.mu.Lock()
+	applied := rec.changes[0]
+	rec.mu.Unlock()
+	if applied.Channel("b") == nil {
+		t.Errorf("OnChange got the wrong config: %+v", applied)
+	}
+	// The watcher makes the config current once OnChange returned.
+	for deadline := time.Now().Add(10 * time.Second); w.Current() != applied; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the applied config never became current")
+		}
 	}
 }
 
@@ -134,10 +146,20 @@ func TestWatcherReportsOnce(t *testing.T) {
 	rec := newRecorder()
 	w := NewWatcher(path, reg, first, rec.options(-1))
 
-	if err := w.check(false); err != nil {
+	// look polls twice: a change is read once it is seen twice.
+	look := func() error {
+		if err := w.check(false); err != nil {
+			t.Fatalf("first look at a change: %v", err)
+		}
+		return w.check(false)
+	}
+	if err := look(); err != nil {
 		t.Fatalf("unchanged files: %v", err)
 	}
 	rewrite(t, path, badConfig, 1)
+	if err := w.check(false); err != nil {
+		t.Fatalf("a change seen once was read: %v", err)
+	}
 	if err := w.check(false); err == nil {
 		t.Fatal("bad config accepted")
 	}
@@ -145,7 +167,7 @@ func TestWatcherReportsOnce(t *testing.T) {
 	// report the same refusal again.
 	rewrite(t, path, badConfig, 2)
 	for range 3 {
-		if err := w.check(false); err != nil {
+		if err := look(); err != nil {
 			t.Fatalf("refusal reported again: %v", err)
 		}
 	}
@@ -157,15 +179,15 @@ func TestWatcherReportsOnce(t *testing.T) {
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.check(false); err == nil || !strings.Contains(err.Error(), "no such file") {
+	if err := look(); err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Fatalf("missing file: %v", err)
 	}
-	if err := w.check(false); err != nil {
+	if err := look(); err != nil {
 		t.Fatalf("missing file reported again: %v", err)
 	}
 	// Back to the running content: nothing to do.
 	rewrite(t, path, goodConfig, 3)
-	if err := w.check(false); err != nil {
+	if err := look(); err != nil {
 		t.Fatal(err)
 	}
 	if changes, errs := rec.counts(); changes != 0 || errs != 3 || w.Current() != first {
