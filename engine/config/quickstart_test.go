@@ -3,15 +3,16 @@ package config_test
 import (
 	"testing"
 
-	"github.com/plexus-health/plexus/connector"
+	"github.com/plexus-health/plexus/connector/all"
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/engine/config"
 )
 
-// realRegistry holds the connectors plexus ships with.
+// realRegistry holds the connectors plexus ships with, as cmd/plexus
+// registers them.
 func realRegistry() *engine.Registry {
 	reg := engine.NewRegistry()
-	connector.RegisterAll(reg)
+	all.Register(reg)
 	return reg
 }
 
