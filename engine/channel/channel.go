@@ -287,9 +287,12 @@ func (c *Channel) reply(ctx context.Context, msg *engine.Message, rec *journal.R
 		body, _ = hl7v2.NakRaw(msg.Raw, refusal, hl7v2.AckOptions{})
 	}
 	r.Body = body
-	if m, err := hl7v2.Parse(body); err == nil {
-		r.Code, _ = m.Get("MSA-1")
+	outcome := hl7v2.AckCodeFor(refusal)
+	if routeFailed {
+		outcome = hl7v2.AckError
 	}
+	code, _ := hl7v2.RequestedAck(msg.HL7).Immediate(outcome)
+	r.Code = string(code)
 	return r
 }
 

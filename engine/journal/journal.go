@@ -44,7 +44,22 @@ type Journal struct {
 	db  *store.DB
 	c   *store.Committer
 	now func() time.Time
+
+	// Statements of the ingest path, prepared once on the writer pool:
+	// preparing costs more than executing for these small inserts.
+	insMessage, insContent, insDelivery *sql.Stmt
 }
+
+const (
+	insertMessage = `INSERT INTO messages (channel, source, remote, received_at, content_type,
+			msg_type, trigger_event, control_id, sending_app, sending_facility, patient_id, priority,
+			config_version, status, error, size, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	insertContent  = `INSERT INTO message_content (message_id, raw) VALUES (?, ?)`
+	insertDelivery = `INSERT INTO deliveries (message_id, channel, destination, lane, priority,
+				status, attempts, next_attempt_at, created_at, updated_at, content_type, payload)
+				VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING id`
+)
 
 // Options tune the journal's group commit.
 type Options struct {
@@ -55,15 +70,37 @@ type Options struct {
 
 // Open starts a journal on db.
 func Open(db *store.DB, opts Options) *Journal {
-	return &Journal{
+	j := &Journal{
 		db:  db,
 		c:   store.NewCommitter(db.W, store.CommitterOptions{MaxBatch: opts.BatchSize, MaxWait: opts.BatchWait, Queue: opts.Queue}),
 		now: time.Now,
 	}
+	// A statement that fails to prepare is prepared again at each use,
+	// where the error is reported.
+	j.insMessage, _ = db.W.Prepare(insertMessage)
+	j.insContent, _ = db.W.Prepare(insertContent)
+	j.insDelivery, _ = db.W.Prepare(insertDelivery)
+	return j
+}
+
+// stmt returns a prepared statement bound to tx, or the query text's
+// statement when it could not be prepared in advance.
+func stmt(ctx context.Context, tx *sql.Tx, prepared *sql.Stmt, query string) (*sql.Stmt, error) {
+	if prepared != nil {
+		return tx.StmtContext(ctx, prepared), nil
+	}
+	return tx.PrepareContext(ctx, query)
 }
 
 // Close finishes queued writes and stops the journal.
-func (j *Journal) Close() { j.c.Close() }
+func (j *Journal) Close() {
+	j.c.Close()
+	for _, s := range []*sql.Stmt{j.insMessage, j.insContent, j.insDelivery} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
 
 // CommitStats reports group-commit counters.
 func (j *Journal) CommitStats() store.CommitStats { return j.c.Stats() }
@@ -77,24 +114,34 @@ func (j *Journal) Append(ctx context.Context, rec *Record) error {
 	}
 	err := j.c.Do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := j.now().UnixMicro()
-		err := tx.QueryRowContext(ctx, `INSERT INTO messages (channel, source, remote, received_at, content_type,
-			msg_type, trigger_event, control_id, sending_app, sending_facility, patient_id, priority,
-			config_version, status, error, size, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		ins, err := stmt(ctx, tx, j.insMessage, insertMessage)
+		if err != nil {
+			return fmt.Errorf("journal: inserting message: %w", err)
+		}
+		err = ins.QueryRowContext(ctx,
 			m.Channel, m.Source, m.Remote, m.ReceivedAt.UnixMicro(), m.ContentType,
 			m.Type, m.Trigger, m.ControlID, m.SendingApp, m.SendingFacility, m.PatientID, m.Priority,
 			m.ConfigVersion, string(m.Status), m.Error, len(m.Raw), now).Scan(&m.ID)
 		if err != nil {
 			return fmt.Errorf("journal: inserting message: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO message_content (message_id, raw) VALUES (?, ?)`, m.ID, m.Raw); err != nil {
+		content, err := stmt(ctx, tx, j.insContent, insertContent)
+		if err != nil {
 			return fmt.Errorf("journal: inserting content: %w", err)
+		}
+		if _, err := content.ExecContext(ctx, m.ID, m.Raw); err != nil {
+			return fmt.Errorf("journal: inserting content: %w", err)
+		}
+		if len(rec.Deliveries) == 0 {
+			return nil
+		}
+		delivery, err := stmt(ctx, tx, j.insDelivery, insertDelivery)
+		if err != nil {
+			return fmt.Errorf("journal: inserting delivery: %w", err)
 		}
 		for i := range rec.Deliveries {
 			d := &rec.Deliveries[i]
-			err := tx.QueryRowContext(ctx, `INSERT INTO deliveries (message_id, channel, destination, lane, priority,
-				status, attempts, next_attempt_at, created_at, updated_at, content_type, payload)
-				VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING id`,
+			err := delivery.QueryRowContext(ctx,
 				m.ID, m.Channel, d.Destination, d.Lane, m.Priority, Pending, now, now, now, d.ContentType, d.Payload).Scan(&d.ID)
 			if err != nil {
 				return fmt.Errorf("journal: inserting delivery: %w", err)
