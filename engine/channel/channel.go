@@ -221,7 +221,9 @@ func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.R
 	}
 	for i := range c.spec.Destinations {
 		d := &c.spec.Destinations[i]
-		ct, payload := msg.ContentType, msg.Raw
+		// Without a transform the payload is the message itself; the
+		// journal then stores it once, as the message content.
+		ct, payload := msg.ContentType, []byte(nil)
 		if d.Transform != nil {
 			var err error
 			ct, payload, err = d.Transform(ctx, msg)

@@ -70,7 +70,10 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 	for i := range batch {
 		d := &batch[i]
 		if wait := d.NextAttemptAt.Sub(c.now()); wait > 0 {
-			l.sleep(ctx, wait) // strict order: the head blocks the lane
+			// Strict order: the head blocks the lane until its retry is
+			// due. New messages cannot overtake it, so they do not wake
+			// the lane either (each would cost a queue read).
+			l.pause(ctx, wait)
 			return
 		}
 		if ctx.Err() != nil {
@@ -134,6 +137,7 @@ func (l *lane) record(o journal.Outcome) chan error {
 	return done
 }
 
+// sleep waits for d, for shutdown, or for a poke (a new message queued).
 func (l *lane) sleep(ctx context.Context, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -141,8 +145,16 @@ func (l *lane) sleep(ctx context.Context, d time.Duration) {
 	case <-t.C:
 	case <-ctx.Done():
 	case <-l.wake:
-		// A poke does not cut a retry wait short, but a replay must not wait
-		// behind a long backoff either: recheck the queue.
+	}
+}
+
+// pause waits for d or for shutdown only.
+func (l *lane) pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
 	}
 }
 

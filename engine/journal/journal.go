@@ -28,8 +28,10 @@ type NewDelivery struct {
 	Destination string
 	Lane        int
 	ContentType string
-	Payload     []byte
-	ID          int64 // set by Append
+	// Payload is what the destination receives; nil delivers the message
+	// content itself, which is then stored only once.
+	Payload []byte
+	ID      int64 // set by Append
 }
 
 // Record is what Append stores in one go: the message, its raw content and

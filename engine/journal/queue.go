@@ -36,7 +36,7 @@ type Delivery struct {
 // they must be delivered: most urgent first, then oldest.
 func (j *Journal) Pending(ctx context.Context, channel, destination string, lane, limit int) ([]Delivery, error) {
 	rows, err := j.db.R.QueryContext(ctx, `SELECT d.id, d.message_id, d.priority, d.attempts, d.next_attempt_at, d.created_at,
-			d.content_type, d.payload, m.source, m.received_at, m.content_type, m.msg_type, m.trigger_event, m.control_id,
+			d.content_type, coalesce(d.payload, (SELECT raw FROM message_content WHERE message_id = d.message_id)), m.source, m.received_at, m.content_type, m.msg_type, m.trigger_event, m.control_id,
 			m.sending_app, m.sending_facility, m.config_version
 		FROM deliveries d JOIN messages m ON m.id = d.message_id
 		WHERE d.channel = ? AND d.destination = ? AND d.lane = ? AND d.status = ?
