@@ -113,24 +113,7 @@ func (l Location) String() string {
 	if l.Segment == "" {
 		return ""
 	}
-	var b strings.Builder
-	b.WriteString(l.Segment)
-	if l.Sequence > 1 {
-		fmt.Fprintf(&b, "(%d)", l.Sequence)
-	}
-	if l.Field > 0 {
-		fmt.Fprintf(&b, "-%d", l.Field)
-		if l.Rep > 1 {
-			fmt.Fprintf(&b, "(%d)", l.Rep)
-		}
-		if l.Component > 0 {
-			fmt.Fprintf(&b, ".%d", l.Component)
-			if l.Sub > 0 {
-				fmt.Fprintf(&b, ".%d", l.Sub)
-			}
-		}
-	}
-	return b.String()
+	return Path{Segment: l.Segment, SegRep: l.Sequence, Field: l.Field, Rep: l.Rep, Component: l.Component, Sub: l.Sub}.String()
 }
 
 // Error describes a problem found in a message, with its location. Err is one
