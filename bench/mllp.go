@@ -94,7 +94,7 @@ func (opts MLLP) Run(ctx context.Context) (*Result, error) {
 	}
 	start := time.Now()
 	var wg sync.WaitGroup
-	for range conns {
+	for k := range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -102,6 +102,9 @@ func (opts MLLP) Run(ctx context.Context) (*Result, error) {
 			defer c.Close()
 			var tick *time.Ticker
 			if interval > 0 {
+				// Stagger the connections so that paced messages arrive
+				// evenly, not in bursts of one per connection.
+				time.Sleep(interval * time.Duration(k) / time.Duration(conns))
 				tick = time.NewTicker(interval)
 				defer tick.Stop()
 			}
