@@ -279,7 +279,7 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.ReadyTimeout)
 	defer cancel()
-	if _, err := s.e.Journal().Messages(ctx, journal.MessageFilter{Limit: 1}); err != nil {
+	if err := s.e.Journal().Ping(ctx); err != nil {
 		s.log.Warn("readiness check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("not ready: store unreachable: " + err.Error() + "\n"))

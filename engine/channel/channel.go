@@ -65,7 +65,7 @@ func New(spec Spec, j *journal.Journal, metrics *Metrics, log *slog.Logger) *Cha
 			n = d.Lanes
 		}
 		for k := range n {
-			c.lanes[d.Name] = append(c.lanes[d.Name], &lane{c: c, dest: d, n: k, wake: make(chan struct{}, 1)})
+			c.lanes[d.Name] = append(c.lanes[d.Name], &lane{c: c, dest: d, n: k, wake: make(chan struct{}, 1), urgent: make(chan struct{}, 1)})
 		}
 	}
 	return c
@@ -190,7 +190,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 	}
 	c.metrics.Received.WithLabelValues(c.spec.Name).Inc()
 	for _, d := range rec.Deliveries {
-		c.lanes[d.Destination][d.Lane].poke()
+		c.lanes[d.Destination][d.Lane].poke(msg.Priority > c.spec.Priority)
 	}
 	reply := c.reply(ctx, msg, rec, refusal, routeFailed)
 	c.metrics.AckLatency.WithLabelValues(c.spec.Name).Observe(c.now().Sub(start).Seconds())

@@ -25,6 +25,7 @@ type recorder struct {
 	permanent bool // failures are permanent
 	down      bool // fail until brought up
 	resp      []byte
+	failIf    string // fail payloads containing this
 	delivered chan struct{}
 }
 
@@ -33,7 +34,7 @@ func newRecorder() *recorder { return &recorder{delivered: make(chan struct{}, 1
 func (r *recorder) Deliver(ctx context.Context, out *engine.Outbound) (*engine.Response, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.down || r.failNext > 0 {
+	if r.down || r.failNext > 0 || r.failIf != "" && strings.Contains(string(out.Payload), r.failIf) {
 		if r.failNext > 0 {
 			r.failNext--
 		}
@@ -374,5 +375,31 @@ func TestBackoff(t *testing.T) {
 	}
 	if !(Retry{MaxAge: time.Minute}).exhausted(1, now.Add(-2*time.Minute), now) {
 		t.Error("age limit")
+	}
+}
+
+func TestUrgentOvertakesHeadWaitingToRetry(t *testing.T) {
+	j := newJournal(t)
+	dest := newRecorder()
+	dest.failIf = "|STUCK|"
+	urgent := matchFunc(func(m *engine.Message) (bool, error) { return m.PatientID == "VIP", nil })
+	c := start(t, Spec{Name: "adt", PriorityRule: urgent,
+		Destinations: []Destination{{Name: "lab", Dest: dest, Retry: Retry{InitialBackoff: time.Hour, MaxBackoff: time.Hour}}}}, j)
+	receive(t, c, hl7("STUCK", "P1", "A01"))
+	// Wait until the head has failed once and waits for its retry.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		ds, _ := j.Deliveries(context.Background(), 1)
+		if len(ds) == 1 && ds[0].Attempts == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("head never attempted")
+		}
+	}
+	receive(t, c, hl7("NORMAL", "P2", "A01"))
+	receive(t, c, hl7("URGENT", "VIP", "A01"))
+	dest.wait(t, 1)
+	if got := dest.payloads(); len(got) != 1 || !strings.Contains(got[0], "|URGENT|") {
+		t.Errorf("delivered %q, want only the urgent message", got)
 	}
 }

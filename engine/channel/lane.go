@@ -14,16 +14,22 @@ const fetchSize = 64
 
 // lane drains one lane of one destination's queue, in order.
 type lane struct {
-	c    *Channel
-	dest *Destination
-	n    int
-	wake chan struct{}
+	c      *Channel
+	dest   *Destination
+	n      int
+	wake   chan struct{} // a message was queued
+	urgent chan struct{} // an urgent message was queued: it may overtake a head waiting to retry
 }
 
-// poke wakes the lane if it is idle.
-func (l *lane) poke() {
+// poke wakes the lane if it is idle, or, for an urgent message, also if it
+// waits to retry its head.
+func (l *lane) poke(urgent bool) {
+	ch := l.wake
+	if urgent {
+		ch = l.urgent
+	}
 	select {
-	case l.wake <- struct{}{}:
+	case ch <- struct{}{}:
 	default:
 	}
 }
@@ -61,10 +67,18 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 	// are committed before the queue is read again.
 	var pending []chan error
 	defer func() {
+		failed := false
 		for _, p := range pending {
 			if err := <-p; err != nil && ctx.Err() == nil {
 				log.Error("recording delivery outcome", "err", err)
+				failed = true
 			}
+		}
+		if failed {
+			// The queue still shows these deliveries as due: reading it
+			// again at once would send them again and again (a full disk,
+			// say). Wait before trying.
+			l.pause(ctx, time.Second)
 		}
 	}()
 	for i := range batch {
@@ -145,16 +159,18 @@ func (l *lane) sleep(ctx context.Context, d time.Duration) {
 	case <-t.C:
 	case <-ctx.Done():
 	case <-l.wake:
+	case <-l.urgent:
 	}
 }
 
-// pause waits for d or for shutdown only.
+// pause waits for d, for shutdown, or for an urgent message.
 func (l *lane) pause(ctx context.Context, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 	case <-ctx.Done():
+	case <-l.urgent:
 	}
 }
 

@@ -159,3 +159,17 @@ func (j *Journal) Append(ctx context.Context, rec *Record) error {
 
 // ErrNotFound is returned for a message or delivery that does not exist.
 var ErrNotFound = errors.New("journal: not found")
+
+// Ping checks that the journal can be read and that its writer takes work:
+// a read query, then an empty group-committed transaction, which waits its
+// turn behind queued writes (so an overloaded journal answers slowly).
+func (j *Journal) Ping(ctx context.Context) error {
+	var n int
+	if err := j.db.R.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM messages LIMIT 1)`).Scan(&n); err != nil {
+		return fmt.Errorf("journal: reading: %w", err)
+	}
+	if err := j.c.Do(ctx, func(context.Context, *sql.Tx) error { return nil }); err != nil {
+		return fmt.Errorf("journal: writer: %w", err)
+	}
+	return nil
+}

@@ -134,9 +134,10 @@ func (j *Journal) Deliveries(ctx context.Context, messageID int64) ([]Delivery, 
 // DeadLetters lists dead-lettered deliveries of a channel (and destination),
 // newest first.
 func (j *Journal) DeadLetters(ctx context.Context, channel, destination string, limit int) ([]Delivery, error) {
-	if limit <= 0 || limit > 1000 {
+	if limit <= 0 {
 		limit = 100
 	}
+	limit = min(limit, 1000)
 	q, args := `WHERE status = 'dead'`, []any{}
 	if channel != "" {
 		q += ` AND channel = ?`

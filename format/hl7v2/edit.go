@@ -154,12 +154,14 @@ func splice(b []byte, sep byte, i int, fn func([]byte) []byte) []byte {
 	return append(out, b[end:]...)
 }
 
-// setData replaces the segment's bytes and rebuilds its field index.
+// setData replaces the segment's bytes and rebuilds its field index in one
+// allocation.
 func (s *Segment) setData(data []byte) {
 	s.data = data
-	s.seps = s.seps[:0:0]
+	fs := s.c.Field
+	s.seps = make([]int32, 0, bytes.Count(data, []byte{fs}))
 	for i, c := range data {
-		if c == s.c.Field {
+		if c == fs {
 			s.seps = append(s.seps, int32(i))
 		}
 	}
