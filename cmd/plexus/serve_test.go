@@ -423,3 +423,120 @@ channels:
 	t.Logf("%d messages acknowledged, %d before the SIGKILL; all delivered", len(acked), atKill)
 	p.stop(t)
 }
+
+// runPlexus runs the built binary and returns its exit status and output.
+func runPlexus(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(plexusBin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	status := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		status = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return status, out.String(), errb.String()
+}
+
+// TestServeMessagesAndDLQ drives the operator verbs against a running
+// node: a destination refuses messages (HTTP 400, a permanent failure),
+// they are dead-lettered, listed, and replayed once it accepts them.
+func TestServeMessagesAndDLQ(t *testing.T) {
+	dir := t.TempDir()
+	in := freePort(t)
+	var mu sync.Mutex
+	refuse := true
+	var accepted []string
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if refuse {
+			http.Error(w, "unknown patient", http.StatusBadRequest)
+			return
+		}
+		accepted = append(accepted, r.Header.Get("X-Control-ID"))
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer web.Close()
+	cfg := filepath.Join(dir, "plexus.yaml")
+	writeFile(t, cfg, fmt.Sprintf(`version: 1
+admin: {listen: "127.0.0.1:0"}
+channels:
+  - name: orders
+    source: {type: mllp, listen: "%s"}
+    destinations:
+      - name: web
+        type: http
+        url: "%s"
+        headers: {X-Control-ID: "{{.ControlID}}"}
+`, in, web.URL))
+	p := startServe(t, cfg, filepath.Join(dir, "data"))
+	server := "http://" + p.admin
+	c := &mllp.Client{Addr: in}
+	defer c.Close()
+	for i := range 3 {
+		msg := fmt.Sprintf("MSH|^~\\&|EPIC|HOSP|ANY|HOSP|20240101120000||ORM^O01^ORM_O01|O%d|P|2.5\rPID|1||%d^^^HOSP^MR\r", i, 500+i)
+		if _, err := c.Send(context.Background(), []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out string
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		_, out, _ = runPlexus(t, "dlq", "list", "--server", server, "--channel", "orders")
+		if strings.Count(out, "\n") == 4 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if strings.Count(out, " web ") != 3 || strings.Count(out, "400") != 3 {
+		t.Fatalf("dlq list:\n%s", out)
+	}
+	t.Logf("dlq list:\n%s", out)
+	status, out, _ := runPlexus(t, "messages", "list", "--server", server, "--status", "dead")
+	if status != 0 || strings.Count(out, "ORM^O01") != 3 || !strings.Contains(out, "O2") {
+		t.Fatalf("messages list: %d\n%s", status, out)
+	}
+	status, out, _ = runPlexus(t, "messages", "show", "--server", server, "1")
+	if status != 0 || !strings.Contains(out, "delivery 1 to web: dead after 1 attempts: ") || !strings.Contains(out, "400") {
+		t.Errorf("messages show: %d\n%s", status, out)
+	}
+	if status, _, errOut := runPlexus(t, "dlq", "replay", "--server", server); status != exitUsage || !strings.Contains(errOut, "--all") {
+		t.Errorf("dlq replay without a selector: %d %s", status, errOut)
+	}
+	if status, _, errOut := runPlexus(t, "messages", "show", "--server", server, "99"); status != exitFailure || !strings.Contains(errOut, "not found") {
+		t.Errorf("messages show 99: %d %s", status, errOut)
+	}
+	mu.Lock()
+	refuse = false
+	mu.Unlock()
+	status, out, _ = runPlexus(t, "dlq", "replay", "--server", server, "--channel", "orders", "--destination", "web")
+	if status != 0 || !strings.Contains(out, "3 deliveries queued again") {
+		t.Fatalf("dlq replay: %d %s", status, out)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		n := len(accepted)
+		mu.Unlock()
+		if n == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after replay %d of 3 delivered", n)
+		}
+	}
+	mu.Lock()
+	if strings.Join(accepted, ",") != "O0,O1,O2" {
+		t.Errorf("replayed out of order: %v", accepted)
+	}
+	mu.Unlock()
+	status, out, _ = runPlexus(t, "messages", "resend", "--server", server, "1")
+	if status != 0 || !strings.Contains(out, "1 deliveries queued again") {
+		t.Errorf("messages resend: %d %s", status, out)
+	}
+	status, out, _ = runPlexus(t, "messages", "content", "--server", server, "1")
+	if status != 0 || !strings.HasPrefix(out, "MSH|^~\\&|EPIC") {
+		t.Errorf("messages content: %d %q", status, out)
+	}
+	p.stop(t)
+}
