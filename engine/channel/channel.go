@@ -171,6 +171,14 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 		msg.Status = engine.StatusError
 		msg.Error = refusal.Error()
 		rec.Deliveries = nil
+		if dupKey != "" {
+			// A refused message was not accepted: the sender's corrected
+			// copy with the same control ID must not count as a duplicate.
+			c.dedup.forget(dupKey)
+			dupKey = ""
+		}
+	} else if msg.Status == engine.StatusReceived && len(rec.Deliveries) == 0 {
+		msg.Status = engine.StatusDelivered // nothing to deliver
 	}
 	if err := c.j.Append(ctx, rec); err != nil {
 		if dupKey != "" {

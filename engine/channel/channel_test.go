@@ -216,9 +216,15 @@ func TestFilterDuplicatesPriorityAndTransformError(t *testing.T) {
 	if m, _ := j.Message(ctx, bad.MessageID); bad.Accepted || bad.Code != "AE" || m.Status != engine.StatusError || !strings.Contains(m.Error, "patient-class") {
 		t.Errorf("transform error: %+v %+v", bad, m)
 	}
-	dest.wait(t, 2)
+	// The sender corrects the message and sends it again with the same
+	// control ID: it was never accepted, so it is no duplicate.
+	fixed := receive(t, c, hl7("B1", "FIXED", "A01"))
+	if m, _ := j.Message(ctx, fixed.MessageID); m.Status == engine.StatusDuplicate || fixed.Code != "AA" {
+		t.Errorf("corrected resend: %s %s", fixed.Code, m.Status)
+	}
+	dest.wait(t, 3)
 	got := dest.payloads()
-	if len(got) != 2 || got[0] != "to:D1" && got[0] != "to:V1" {
+	if len(got) != 3 || got[0] != "to:D1" && got[0] != "to:V1" {
 		t.Errorf("delivered %q", got)
 	}
 	waitStatus(t, j, first.MessageID, engine.StatusDelivered)
