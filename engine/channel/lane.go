@@ -48,7 +48,6 @@ func (l *lane) run(ctx context.Context) {
 			continue
 		}
 		if len(batch) == 0 {
-			l.c.metrics.Queued.WithLabelValues(l.c.spec.Name, l.dest.Name).Set(0)
 			l.waitWake(ctx, idle)
 			continue
 		}

@@ -34,7 +34,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Delivered:   prometheus.NewCounterVec(prometheus.CounterOpts{Name: "plexus_deliveries_delivered_total", Help: "Deliveries accepted by their destination."}, cd),
 		Failed:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "plexus_delivery_attempts_failed_total", Help: "Delivery attempts that failed."}, cd),
 		DeadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "plexus_deliveries_dead_total", Help: "Deliveries dead-lettered."}, cd),
-		Queued:      prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "plexus_queue_depth", Help: "Pending deliveries per destination queue, as last seen."}, cd),
+		Queued:      prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "plexus_queue_depth", Help: "Pending deliveries per destination queue, counted every few seconds."}, cd),
 		AckLatency:  prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "plexus_ack_latency_seconds", Help: "Time from receipt to the answer to the sender.", Buckets: latency}, ch),
 		Delivery:    prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "plexus_delivery_attempt_seconds", Help: "Duration of one delivery attempt.", Buckets: latency}, cd),
 		EndToEnd:    prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "plexus_delivery_latency_seconds", Help: "Time from receipt to successful delivery.", Buckets: latency}, cd),

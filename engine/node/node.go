@@ -277,17 +277,42 @@ func (n *Node) Close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// pruneLoop applies each channel's retention every few minutes.
+// pruneLoop applies each channel's retention every few minutes, and
+// counts the queues for the queue-depth gauge every few seconds.
 func (n *Node) pruneLoop() {
 	defer close(n.pruneDone)
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
+	prune := time.NewTicker(5 * time.Minute)
+	defer prune.Stop()
+	count := time.NewTicker(5 * time.Second)
+	defer count.Stop()
 	for {
 		select {
 		case <-n.pruneStop:
 			return
-		case <-t.C:
+		case <-prune.C:
 			n.Prune(context.Background())
+		case <-count.C:
+			n.countQueues(context.Background())
+		}
+	}
+}
+
+// countQueues sets the queue-depth gauge of every configured destination.
+func (n *Node) countQueues(ctx context.Context) {
+	qs, err := n.j.Queues(ctx)
+	if err != nil {
+		n.log.Warn("counting queues", "err", err)
+		return
+	}
+	depth := map[[2]string]int64{}
+	for _, q := range qs {
+		depth[[2]string{q.Channel, q.Destination}] = q.Pending
+	}
+	if cfg := n.Config(); cfg != nil {
+		for _, ch := range cfg.Channels {
+			for _, d := range ch.Destinations {
+				n.metrics.Queued.WithLabelValues(ch.Name, d.Name).Set(float64(depth[[2]string{ch.Name, d.Name}]))
+			}
 		}
 	}
 }

@@ -49,6 +49,13 @@ func (s *fakeSource) Stop(ctx context.Context) error {
 	return nil
 }
 
+// stuck is a destination that is always down.
+type stuck struct{}
+
+func (stuck) Deliver(ctx context.Context, out *engine.Outbound) (*engine.Response, error) {
+	return nil, errors.New("down")
+}
+
 type fakeDest struct {
 	mu  sync.Mutex
 	got [][]byte
@@ -77,6 +84,9 @@ func registry() *engine.Registry {
 	})
 	reg.RegisterDestination("fake", func(env engine.Env, opts engine.Options) (engine.Destination, error) {
 		return dest, nil
+	})
+	reg.RegisterDestination("stuck", func(env engine.Env, opts engine.Options) (engine.Destination, error) {
+		return stuck{}, nil
 	})
 	return reg
 }
@@ -197,5 +207,45 @@ channels:
 			t.Fatalf("delivered %d of 2", got)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestQueueDepthGauge(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	n, err := Open(ctx, Options{DataDir: dir, Synchronous: "NORMAL", Registry: registry(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close(ctx)
+	cfg := load(t, dir, `version: 1
+channels:
+  - name: q
+    source: {type: fake, name: q}
+    destinations: [{name: down, type: stuck, retry: {initial_backoff: 1h, max_backoff: 1h}}]
+`)
+	if err := n.Apply(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := sourceNamed("q").recv.Receive(ctx, &engine.Inbound{Source: "fake", ContentType: engine.ContentText, Raw: []byte("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n.countQueues(ctx)
+	families, err := n.Prometheus().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var depth float64 = -1
+	for _, f := range families {
+		if f.GetName() == "plexus_queue_depth" {
+			for _, m := range f.GetMetric() {
+				depth = m.GetGauge().GetValue()
+			}
+		}
+	}
+	if depth != 3 {
+		t.Errorf("plexus_queue_depth = %v, want 3", depth)
 	}
 }
