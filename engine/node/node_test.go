@@ -110,14 +110,21 @@ func sourceNamed(name string) *fakeSource {
 	return sources[name]
 }
 
-func TestApplyReloadsAtomically(t *testing.T) {
-	dir := t.TempDir()
-	ctx := context.Background()
-	n, err := Open(ctx, Options{DataDir: dir, Synchronous: "NORMAL", Registry: registry(), Logger: slog.New(slog.DiscardHandler)})
+// openNode opens a node on dir, closed when the test ends.
+func openNode(t *testing.T, dir string) *Node {
+	t.Helper()
+	n, err := Open(context.Background(), Options{DataDir: dir, Synchronous: "NORMAL", Registry: registry(), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer n.Close(ctx)
+	t.Cleanup(func() { n.Close(context.Background()) })
+	return n
+}
+
+func TestApplyReloadsAtomically(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	n := openNode(t, dir)
 	v1 := load(t, dir, `version: 1
 channels:
   - name: a
@@ -213,11 +220,7 @@ channels:
 func TestQueueDepthGauge(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	n, err := Open(ctx, Options{DataDir: dir, Synchronous: "NORMAL", Registry: registry(), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close(ctx)
+	n := openNode(t, dir)
 	cfg := load(t, dir, `version: 1
 channels:
   - name: q
