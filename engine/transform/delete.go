@@ -48,9 +48,9 @@ func newDelete(s *DeleteSpec) (*deleteStep, error) {
 	return nil, errors.New("set path or segment")
 }
 
-// Apply implements Step. Clearing a value leaves its delimiters in place:
-// the positions of the fields after it do not change. (A repeating field
-// keeps its repetition separators too, empty.)
+// Apply implements Step. Clearing a value leaves its field separators in
+// place, so the fields after it keep their numbers; a whole field is
+// cleared with all its repetitions, so no empty repetitions remain.
 func (del *deleteStep) Apply(_ context.Context, d *Doc) error {
 	m, err := d.message()
 	if err != nil {
@@ -62,6 +62,18 @@ func (del *deleteStep) Apply(_ context.Context, d *Doc) error {
 			return nil
 		}
 		for m.DeleteSegment(del.segment, 1) {
+		}
+		return nil
+	}
+	if !del.path.rep && del.path.Component == 0 {
+		first, last := 1, m.Count(del.path.Segment)
+		if del.path.segRep {
+			first, last = del.path.SegRep, min(del.path.SegRep, last)
+		}
+		for n := first; n <= last; n++ {
+			if _, err := m.ClearField(del.path.Segment, n, del.path.Field); err != nil {
+				return err
+			}
 		}
 		return nil
 	}

@@ -235,3 +235,30 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// ClearField empties field n of the given occurrence (1-based) of a
+// segment, every repetition of it, leaving the field separators in place so
+// that the fields after it keep their numbers. It reports whether the
+// segment exists. MSH-1 and MSH-2 cannot be cleared.
+func (m *Message) ClearField(segment string, occurrence, n int) (bool, error) {
+	seg := m.Segment(segment, occurrence)
+	if seg == nil {
+		return false, nil
+	}
+	piece := n
+	if seg.hdr {
+		if n <= 2 {
+			return true, fmt.Errorf("%w %s-%d: the encoding characters cannot be changed", ErrPath, segment, n)
+		}
+		piece = n - 1
+	}
+	if n < 1 {
+		return true, fmt.Errorf("%w %s-%d: fields are numbered from 1", ErrPath, segment, n)
+	}
+	if !seg.Field(n).Present() {
+		return true, nil
+	}
+	seg.setData(splice(seg.data, m.codec.Field, piece, func([]byte) []byte { return []byte{} }))
+	m.edited = true
+	return true, nil
+}

@@ -136,3 +136,31 @@ func TestAppendAndDeleteSegment(t *testing.T) {
 		t.Errorf("got %q\nwant %q", out, want)
 	}
 }
+
+func TestClearField(t *testing.T) {
+	m := mustParse(t, adt+"PID|2||9~8~7||X\r")
+	if ok, err := m.ClearField("PID", 1, 3); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if got := string(m.Segment("PID", 1).Bytes()); got != "PID|1||||Doe^John^Q^Jr^Dr||19800101|M|||1 Main St^^Town^ST^12345^USA" {
+		t.Errorf("PID(1) = %q", got)
+	}
+	if got, _ := m.Get("PID(2)-3(2)"); got != "8" {
+		t.Errorf("the second PID changed: %q", got)
+	}
+	if ok, _ := m.ClearField("PID", 3, 3); ok {
+		t.Error("a missing occurrence reported as present")
+	}
+	if _, err := m.ClearField("MSH", 1, 2); !errors.Is(err, ErrPath) {
+		t.Errorf("clearing MSH-2: %v", err)
+	}
+	if ok, err := m.ClearField("PID", 2, 40); !ok || err != nil || string(m.Segment("PID", 2).Bytes()) != "PID|2||9~8~7||X" {
+		t.Errorf("clearing an absent field created it: %q %v", m.Segment("PID", 2).Bytes(), err)
+	}
+	if ok, err := m.ClearField("MSH", 1, 4); !ok || err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := m.Get("MSH-9.2"); got != "A01" {
+		t.Errorf("MSH fields moved: MSH-9.2 = %q", got)
+	}
+}
