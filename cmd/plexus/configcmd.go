@@ -73,7 +73,11 @@ func loadConfig(c *cli, path string) (*config.Config, bool) {
 		for _, p := range v.Problems {
 			fmt.Fprintln(c.stderr, p.String())
 		}
-		fmt.Fprintf(c.stderr, "plexus config: %s: %d problems\n", path, len(v.Problems))
+		noun := "problems"
+		if len(v.Problems) == 1 {
+			noun = "problem"
+		}
+		fmt.Fprintf(c.stderr, "plexus config: %s: %d %s\n", path, len(v.Problems), noun)
 		return nil, false
 	}
 	fmt.Fprintf(c.stderr, "plexus config: %v\n", err)
