@@ -47,9 +47,10 @@ func (s *Spec) Resolve(path string) (Resolved, bool) {
 		return Resolved{Element: e, Type: onlyType(e)}, true
 	}
 	cur := Resolved{Element: t.Root()}
-	for rest != "" {
-		var name string
-		name, rest, _ = strings.Cut(rest, ".")
+	if path == typeName {
+		return cur, true
+	}
+	for name := range strings.SplitSeq(rest, ".") {
 		next, ok := s.step(cur, name)
 		if !ok {
 			return Resolved{}, false

@@ -176,7 +176,7 @@ func TestElementsNotFound(t *testing.T) {
 	for _, path := range []string{
 		"", "Nope", "Nope.name", "Patient.nope", "Patient.name.nope",
 		"Observation.valueFoo", "Observation.value", "Observation.valuequantity",
-		"Patient.birthDate.value.nope", "Patient..name",
+		"Patient.birthDate.value.nope", "Patient..name", "Patient.", ".Patient", "Patient.name.",
 	} {
 		if r, ok := s.Resolve(path); ok || s.Element(path) != nil {
 			t.Errorf("Resolve(%q) = %v, want not found", path, r.Element.Path)
@@ -249,4 +249,22 @@ func TestEveryElementResolves(t *testing.T) {
 	if n < 7000 {
 		t.Errorf("only %d elements", n)
 	}
+}
+
+// FuzzResolve checks that no path makes Resolve panic, and that what it
+// finds is found again under the definition's own path.
+func FuzzResolve(f *testing.F) {
+	for _, p := range []string{"Patient.name.family", "Observation.valueQuantity", "Questionnaire.item.item.linkId", "Bundle.entry.resource.id", "Patient..", "Observation.value"} {
+		f.Add(p)
+	}
+	s := r4Spec(f)
+	f.Fuzz(func(t *testing.T, path string) {
+		r, ok := s.Resolve(path)
+		if !ok {
+			return
+		}
+		if r.Element == nil || s.Element(r.Element.Path) != r.Element {
+			t.Errorf("Resolve(%q) = %+v, not found again under its own path", path, r)
+		}
+	})
 }
