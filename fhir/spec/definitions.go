@@ -17,6 +17,9 @@ type Definitions struct {
 	// type of the core, sorted by name. Profiles (constraints such as
 	// SimpleQuantity or vitalsigns) and logical models are not included.
 	Types []*TypeDef
+	// Constraints holds each distinct invariant once; elements refer to
+	// them by index (ElementDef.ConstraintRefs).
+	Constraints []Constraint
 	// Primitives holds the primitive types with their value formats,
 	// sorted by name.
 	Primitives []*PrimitiveDef

@@ -72,7 +72,7 @@ func New(d *Definitions) (*Spec, error) {
 		if s.types[t.Name] != nil {
 			return nil, fmt.Errorf("%w: type %s defined twice", ErrInvalid, t.Name)
 		}
-		if err := linkElements(t); err != nil {
+		if err := linkElements(t, d.Constraints); err != nil {
 			return nil, err
 		}
 		s.types[t.Name] = t
@@ -124,10 +124,19 @@ func New(d *Definitions) (*Spec, error) {
 	return s, nil
 }
 
-// linkElements fills byPath and each element's children.
-func linkElements(t *TypeDef) error {
+// linkElements fills byPath and each element's children and constraints.
+func linkElements(t *TypeDef, constraints []Constraint) error {
 	t.byPath = make(map[string]*ElementDef, len(t.Elements))
 	for i, e := range t.Elements {
+		if len(e.ConstraintRefs) > 0 {
+			e.constraints = make([]*Constraint, len(e.ConstraintRefs))
+			for j, ref := range e.ConstraintRefs {
+				if ref < 0 || int(ref) >= len(constraints) {
+					return fmt.Errorf("%w: %s: constraint %d out of range", ErrInvalid, e.Path, ref)
+				}
+				e.constraints[j] = &constraints[ref]
+			}
+		}
 		if t.byPath[e.Path] != nil {
 			return fmt.Errorf("%w: %s: element %s defined twice", ErrInvalid, t.Name, e.Path)
 		}

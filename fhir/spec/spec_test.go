@@ -268,3 +268,32 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+func TestConstraints(t *testing.T) {
+	s := r4Spec(t)
+	tests := []struct{ path, keys string }{
+		{"Patient.contact", "ele-1|pat-1"},
+		{"Observation", "dom-2|dom-3|dom-4|dom-5|dom-6|obs-6|obs-7"},
+		{"Observation.status", "ele-1"},
+		{"Observation.valueQuantity.unit", "ele-1"},
+	}
+	for _, tt := range tests {
+		var keys []string
+		for _, c := range s.Element(tt.path).Constraints() {
+			keys = append(keys, c.Key)
+		}
+		slices.Sort(keys)
+		if got := strings.Join(keys, "|"); got != tt.keys {
+			t.Errorf("%s constraints = %s, want %s", tt.path, got, tt.keys)
+		}
+	}
+	var pat1 *Constraint
+	for _, c := range s.Element("Patient.contact").Constraints() {
+		if c.Key == "pat-1" {
+			pat1 = c
+		}
+	}
+	if pat1 == nil || pat1.Severity != "error" || pat1.Expression != "name.exists() or telecom.exists() or address.exists() or organization.exists()" || pat1.Human == "" {
+		t.Errorf("pat-1 = %+v", pat1)
+	}
+}

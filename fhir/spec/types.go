@@ -66,8 +66,20 @@ type ElementDef struct {
 	ContentRef string
 	// Binding is the terminology binding for coded elements, or nil.
 	Binding *Binding
+	// ConstraintRefs index Definitions.Constraints: the same invariant
+	// (ele-1 is on every element) is stored once. Use Constraints.
+	ConstraintRefs []int32
+
+	constraints []*Constraint
 
 	children []*ElementDef
+}
+
+// Constraints returns the invariants that apply to the element, including
+// those inherited from its base (ele-1 on every element, dom-* on a
+// resource's root).
+func (e *ElementDef) Constraints() []*Constraint {
+	return e.constraints
 }
 
 // Name returns the last part of the path: "name", "value[x]".
@@ -152,4 +164,18 @@ type Binding struct {
 	// ValueSet is the canonical URL of the value set, with its version when
 	// the definition gives one ("http://hl7.org/fhir/ValueSet/observation-status|4.0.1").
 	ValueSet string
+}
+
+// Constraint is an invariant: a FHIRPath expression that must be true for
+// every occurrence of the element it is on.
+type Constraint struct {
+	// Key identifies the invariant ("obs-6", "ele-1").
+	Key string
+	// Severity is "error" or "warning".
+	Severity string
+	// Human is the invariant in words, for OperationOutcome messages.
+	Human string
+	// Expression is the FHIRPath expression, evaluated with the element as
+	// its context.
+	Expression string
 }

@@ -89,6 +89,12 @@ type (
 			TargetProfile []string    `json:"targetProfile"`
 			Profile       []string    `json:"profile"`
 		} `json:"type"`
+		Constraint []struct {
+			Key        string `json:"key"`
+			Severity   string `json:"severity"`
+			Human      string `json:"human"`
+			Expression string `json:"expression"`
+		} `json:"constraint"`
 		Binding *struct {
 			Strength string `json:"strength"`
 			ValueSet string `json:"valueSet"`
@@ -149,6 +155,8 @@ func Read(dir string) (*spec.Definitions, error) {
 	if err != nil {
 		return nil, err
 	}
+	sort.Strings(sds) // constraint indexes follow file order
+	var constraints constraintTable
 	for _, f := range sds {
 		var sd structureDefinition
 		if err := readJSON(f, &sd); err != nil {
@@ -162,7 +170,7 @@ func Read(dir string) (*spec.Definitions, error) {
 		case sd.Type != sd.ID:
 			return nil, fmt.Errorf("%s: type %s is not the id %s", f, sd.Type, sd.ID)
 		}
-		t, prim, err := convertType(&sd)
+		t, prim, err := convertType(&sd, &constraints)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
@@ -171,6 +179,7 @@ func Read(dir string) (*spec.Definitions, error) {
 			d.Primitives = append(d.Primitives, prim)
 		}
 	}
+	d.Constraints = constraints.list
 	sort.Slice(d.Types, func(i, j int) bool { return d.Types[i].Name < d.Types[j].Name })
 	sort.Slice(d.Primitives, func(i, j int) bool { return d.Primitives[i].Name < d.Primitives[j].Name })
 
@@ -230,7 +239,7 @@ func Read(dir string) (*spec.Definitions, error) {
 
 // convertType converts one StructureDefinition; for a primitive type it also
 // returns the primitive's format.
-func convertType(sd *structureDefinition) (*spec.TypeDef, *spec.PrimitiveDef, error) {
+func convertType(sd *structureDefinition, constraints *constraintTable) (*spec.TypeDef, *spec.PrimitiveDef, error) {
 	t := &spec.TypeDef{
 		Name:     sd.ID,
 		URL:      sd.URL,
@@ -261,6 +270,9 @@ func convertType(sd *structureDefinition) (*spec.TypeDef, *spec.PrimitiveDef, er
 		}
 		// Children defined inline follow their parent directly.
 		e.Backbone = i > 0 && i+1 < len(els) && strings.HasPrefix(els[i+1].Path, el.Path+".")
+		for _, c := range el.Constraint {
+			e.ConstraintRefs = append(e.ConstraintRefs, constraints.ref(spec.Constraint{Key: c.Key, Severity: c.Severity, Human: c.Human, Expression: c.Expression}))
+		}
 		if el.Binding != nil {
 			e.Binding = &spec.Binding{Strength: el.Binding.Strength, ValueSet: el.Binding.ValueSet}
 		}
@@ -297,6 +309,26 @@ func convertType(sd *structureDefinition) (*spec.TypeDef, *spec.PrimitiveDef, er
 		return nil, nil, fmt.Errorf("primitive %s: no value element", sd.ID)
 	}
 	return t, prim, nil
+}
+
+// constraintTable stores each distinct constraint once.
+type constraintTable struct {
+	list  []spec.Constraint
+	index map[spec.Constraint]int32
+}
+
+// ref returns the index of c in the table, adding it if new.
+func (t *constraintTable) ref(c spec.Constraint) int32 {
+	if i, ok := t.index[c]; ok {
+		return i
+	}
+	if t.index == nil {
+		t.index = make(map[spec.Constraint]int32)
+	}
+	i := int32(len(t.list))
+	t.list = append(t.list, c)
+	t.index[c] = i
+	return i
 }
 
 // check verifies that every type an element names, every reference target,
