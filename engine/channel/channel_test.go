@@ -139,7 +139,7 @@ func TestReceiveDeliverAndAck(t *testing.T) {
 
 func waitStatus(t *testing.T, j *journal.Journal, id int64, want engine.Status) *engine.Message {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		m, err := j.Message(context.Background(), id)
 		if err != nil {
@@ -278,7 +278,7 @@ func TestDeadLetterAndReplay(t *testing.T) {
 	r := receive(t, c, hl7("X1", "P1", "A01"))
 	m := waitStatus(t, j, r.MessageID, engine.StatusDead)
 	var ds []journal.Delivery
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		ds, _ = j.Deliveries(context.Background(), m.ID)
 		if ds[0].Status == journal.Dead && ds[1].Status == journal.Dead {
 			break
@@ -393,7 +393,7 @@ func TestUrgentOvertakesHeadWaitingToRetry(t *testing.T) {
 		Destinations: []Destination{{Name: "lab", Dest: dest, Retry: Retry{InitialBackoff: time.Hour, MaxBackoff: time.Hour}}}}, j)
 	receive(t, c, hl7("STUCK", "P1", "A01"))
 	// Wait until the head has failed once and waits for its retry.
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		ds, _ := j.Deliveries(context.Background(), 1)
 		if len(ds) == 1 && ds[0].Attempts == 1 {
 			break
