@@ -166,8 +166,14 @@ func (j *Journal) Replay(ctx context.Context, f ReplayFilter) (int64, error) {
 			return fmt.Errorf("journal: replaying: %w", err)
 		}
 		n, _ = res.RowsAffected()
+		// The messages of the deliveries just replayed (marked by this
+		// transaction's time) are no longer dead unless another of their
+		// deliveries still is. Found through the deliveries' status index,
+		// not by scanning every message.
 		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'received', updated_at = ?
-			WHERE status = 'dead' AND NOT EXISTS (SELECT 1 FROM deliveries WHERE message_id = messages.id AND status = 'dead')`, now)
+			WHERE id IN (SELECT message_id FROM deliveries WHERE status = 'pending' AND updated_at = ?)
+			AND status = 'dead'
+			AND NOT EXISTS (SELECT 1 FROM deliveries WHERE message_id = messages.id AND status = 'dead')`, now, now)
 		return err
 	})
 	return n, err
