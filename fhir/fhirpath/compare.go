@@ -450,28 +450,35 @@ func arith(op string, a, b Value) (Value, error) {
 				if op == "-" {
 					v = -v
 				}
-				return Quantity{Decimal{x.Value.F + v, max(x.Value.Scale, y.Value.Scale)}, x.Unit}, nil
+				return Quantity{Decimal{F: x.Value.F + v, Scale: max(x.Value.Scale, y.Value.Scale)}, x.Unit}, nil
 			case "*":
-				return Quantity{Decimal{x.Value.F * y.Value.F, x.Value.Scale + y.Value.Scale}, mulUnit(x.Unit, y.Unit, ".")}, nil
+				if ux, ok := units[x.Unit]; ok && x.Unit != "1" {
+					if uy, ok := units[y.Unit]; ok && ux.dim == uy.dim {
+						// same dimension: multiply in the base unit (cm * m is m2)
+						v := x.Value.F * ux.factor * y.Value.F * uy.factor
+						return Quantity{roundedDec(v, x.Value.Scale+y.Value.Scale+4), ux.dim + "2"}, nil
+					}
+				}
+				return Quantity{Decimal{F: x.Value.F * y.Value.F, Scale: x.Value.Scale + y.Value.Scale}, mulUnit(x.Unit, y.Unit, ".")}, nil
 			case "/":
 				if y.Value.F == 0 {
 					return nil, nil
 				}
 				if x.Unit == y.Unit {
-					return Quantity{Decimal{x.Value.F / y.Value.F, 8}, "1"}, nil
+					return Quantity{Decimal{F: x.Value.F / y.Value.F, Scale: 8, inexact: true}, "1"}, nil
 				}
-				return Quantity{Decimal{x.Value.F / y.Value.F, 8}, mulUnit(x.Unit, y.Unit, "/")}, nil
+				return Quantity{Decimal{F: x.Value.F / y.Value.F, Scale: 8, inexact: true}, mulUnit(x.Unit, y.Unit, "/")}, nil
 			}
 		case Integer, Decimal:
 			d := toDec(y)
 			switch op {
 			case "*":
-				return Quantity{Decimal{x.Value.F * d.F, x.Value.Scale + d.Scale}, x.Unit}, nil
+				return Quantity{Decimal{F: x.Value.F * d.F, Scale: x.Value.Scale + d.Scale}, x.Unit}, nil
 			case "/":
 				if d.F == 0 {
 					return nil, nil
 				}
-				return Quantity{Decimal{x.Value.F / d.F, 8}, x.Unit}, nil
+				return Quantity{Decimal{F: x.Value.F / d.F, Scale: 8, inexact: true}, x.Unit}, nil
 			}
 		}
 		return nil, evalErr("cannot apply %s to Quantity", op)
@@ -495,7 +502,7 @@ func arith(op string, a, b Value) (Value, error) {
 		if yd.F == 0 {
 			return nil, nil
 		}
-		return Decimal{xd.F / yd.F, 8}, nil
+		return Decimal{F: xd.F / yd.F, Scale: 8, inexact: true}, nil
 	case "div":
 		if yd.F == 0 {
 			return nil, nil
@@ -516,7 +523,7 @@ func roundedDec(f float64, scale int) Decimal {
 	if scale <= 15 {
 		f = roundTo(f, scale)
 	}
-	return Decimal{f, scale}
+	return Decimal{F: f, Scale: scale}
 }
 
 func mulUnit(a, b, sep string) string {
@@ -535,7 +542,7 @@ func mulUnit(a, b, sep string) string {
 func numOf(v Value) (Decimal, bool) {
 	switch x := v.(type) {
 	case Integer:
-		return Decimal{float64(x), 0}, true
+		return Decimal{F: float64(x), Scale: 0}, true
 	case Decimal:
 		return x, true
 	}
@@ -566,7 +573,7 @@ func addDuration(t Temporal, q Quantity) (Value, error) {
 			return nil, evalErr("cannot add %s to a Date", unit)
 		}
 		d := map[string]time.Duration{"hour": time.Hour, "minute": time.Minute, "second": time.Second, "millisecond": time.Millisecond}[unit]
-		g = g.Add(time.Duration(q.Value.F * float64(d)))
+		g = g.Add(time.Duration(math.Trunc(q.Value.F)) * d)
 	default:
 		return nil, evalErr("cannot add a quantity in %q to a date/time", q.Unit)
 	}

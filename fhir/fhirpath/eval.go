@@ -229,9 +229,9 @@ func (n *unaryNode) eval(c *evalCtx, focus Collection) (Collection, error) {
 	case Integer:
 		return Collection{-v}, nil
 	case Decimal:
-		return Collection{Decimal{-v.F, v.Scale}}, nil
+		return Collection{Decimal{F: -v.F, Scale: v.Scale}}, nil
 	case Quantity:
-		return Collection{Quantity{Decimal{-v.Value.F, v.Value.Scale}, v.Unit}}, nil
+		return Collection{Quantity{Decimal{F: -v.Value.F, Scale: v.Value.Scale}, v.Unit}}, nil
 	}
 	return nil, evalErr("unary - on a non-number")
 }

@@ -59,11 +59,7 @@ func fnUnescape(s string, a []string) (Collection, error) {
 	case "html":
 		return Collection{String(html.UnescapeString(s))}, nil
 	case "json":
-		u, err := strconv.Unquote(`"` + s + `"`)
-		if err != nil {
-			return nil, nil
-		}
-		return Collection{String(u)}, nil
+		return Collection{String(unescapeJSON(s))}, nil
 	}
 	return nil, evalErr("unescape(): unknown format %q", a[0])
 }
@@ -170,11 +166,14 @@ func boundaryFn(high bool) fnImpl {
 		if err != nil || !ok {
 			return nil, err
 		}
-		prec := -1
+		prec := -1 // the default for the type
 		if len(a) == 1 {
 			p, ok, err := c.argInt(a[0], "boundary")
 			if err != nil || !ok {
 				return nil, err
+			}
+			if p < 0 {
+				return nil, nil
 			}
 			prec = p
 		}
@@ -216,16 +215,19 @@ func decimalBoundary(d Decimal, prec int, high bool) (Decimal, bool) {
 	}
 	m := math.Pow(10, float64(prec))
 	scaled := v * m
-	// snap float noise before flooring or ceiling
+	// snap float noise before cutting digits
 	if r := math.Round(scaled); math.Abs(r-scaled) < 1e-6 {
 		scaled = r
 	}
-	if high {
-		v = math.Ceil(scaled) / m
+	// Cutting digits moves the boundary outward when it lies on the far
+	// side of zero's half-way point and keeps it otherwise; this is the
+	// rounding the FHIRPath suite's examples use.
+	if high == (v > 0) {
+		v = math.Round(scaled) / m
 	} else {
-		v = math.Floor(scaled) / m
+		v = math.Trunc(scaled) / m
 	}
-	return Decimal{v, prec}, true
+	return Decimal{F: v, Scale: prec}, true
 }
 
 func temporalBoundary(t Temporal, prec int, high bool) (Temporal, bool) {
@@ -285,4 +287,63 @@ func temporalBoundary(t Temporal, prec int, high bool) (Temporal, bool) {
 		r.HasTZ = false
 	}
 	return r, true
+}
+
+// unescapeJSON undoes JSON string escapes, leaving anything else as is.
+func unescapeJSON(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'u':
+			if i+4 < len(s) {
+				if r, err := strconv.ParseUint(s[i+1:i+5], 16, 32); err == nil {
+					b.WriteRune(rune(r))
+					i += 4
+					continue
+				}
+			}
+			b.WriteString(`\u`)
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// coreProfilePrefix is the canonical base of the core StructureDefinitions.
+const coreProfilePrefix = "http://hl7.org/fhir/StructureDefinition/"
+
+// fnConformsTo checks conformance to the core type definitions only: a
+// resource conforms to its own type and the types it specializes. Other
+// profiles need a validator and are reported as unsupported.
+func fnConformsTo(c *evalCtx, f Collection, a []node) (Collection, error) {
+	url, ok, err := c.argString(a[0], "conformsTo")
+	if err != nil || !ok {
+		return nil, err
+	}
+	name, core := strings.CutPrefix(url, coreProfilePrefix)
+	if !core || c.spec.Type(name) == nil {
+		return nil, evalErr("conformsTo(%q): only the core type definitions are supported", url)
+	}
+	v, ok, err := c.singleton(f)
+	if err != nil || !ok {
+		return nil, err
+	}
+	nd, isNode := v.(*Node)
+	return boolColl(isNode && nd.Type != "" && c.spec.IsA(nd.Type, name)), nil
 }

@@ -314,7 +314,7 @@ func init() {
 		"hasValue":     {0, 0, fnHasValue},
 		"getValue":     {0, 0, fnGetValue},
 		"resolve":      {0, 0, fnResolve},
-		"conformsTo":   {1, 1, fnUnsupported("conformsTo")},
+		"conformsTo":   {1, 1, fnConformsTo},
 		"memberOf":     {1, 1, fnUnsupported("memberOf")},
 		"subsumes":     {1, 1, fnUnsupported("subsumes")},
 		"subsumedBy":   {1, 1, fnUnsupported("subsumedBy")},
@@ -436,6 +436,10 @@ func fnSelect(c *evalCtx, f Collection, a []node) (Collection, error) {
 	return out, nil
 }
 
+// maxRepeat bounds repeat(), whose duplicate check is quadratic, for
+// expressions that keep producing new values ($this + 1).
+const maxRepeat = 10_000
+
 func fnRepeat(c *evalCtx, f Collection, a []node) (Collection, error) {
 	var out Collection
 	queue := f
@@ -451,6 +455,9 @@ func fnRepeat(c *evalCtx, f Collection, a []node) (Collection, error) {
 					out = append(out, x)
 					next = append(next, x)
 				}
+			}
+			if len(out) > maxRepeat {
+				return nil, evalErr("repeat() produced more than %d items", maxRepeat)
 			}
 			if err := c.step(len(r) + 1); err != nil {
 				return nil, err
@@ -485,7 +492,6 @@ func fnIif(c *evalCtx, f Collection, a []node) (Collection, error) {
 	if len(f) == 1 {
 		sub := *c
 		sub.thisCol = f
-		sub.index = 0
 		c = &sub
 	}
 	cond, err := c.arg(a[0])
@@ -678,7 +684,7 @@ func mathFn(name string, fn func(float64) float64, keepType bool) fnImpl {
 		case Decimal:
 			r := fn(x.F)
 			if name == "abs" {
-				return Collection{Decimal{r, x.Scale}}, nil
+				return Collection{Decimal{F: r, Scale: x.Scale}}, nil
 			}
 			if !keepType {
 				return Collection{Integer(r)}, nil
@@ -686,7 +692,7 @@ func mathFn(name string, fn func(float64) float64, keepType bool) fnImpl {
 			return numResult(r)
 		case Quantity:
 			if name == "abs" {
-				return Collection{Quantity{Decimal{math.Abs(x.Value.F), x.Value.Scale}, x.Unit}}, nil
+				return Collection{Quantity{Decimal{F: math.Abs(x.Value.F), Scale: x.Value.Scale}, x.Unit}}, nil
 			}
 		}
 		return nil, evalErr("%s() cannot take a quantity", name)
@@ -697,7 +703,7 @@ func numResult(r float64) (Collection, error) {
 	if math.IsNaN(r) || math.IsInf(r, 0) {
 		return nil, nil
 	}
-	return Collection{Decimal{r, 8}}, nil
+	return Collection{Decimal{F: r, Scale: 8, inexact: true}}, nil
 }
 
 func (c *evalCtx) argNumber(a node, fn string) (float64, bool, error) {
@@ -766,7 +772,7 @@ func fnRound(c *evalCtx, f Collection, a []node) (Collection, error) {
 		p = n
 	}
 	d, _ := numOf(v)
-	return Collection{Decimal{roundTo(d.F, p), p}}, nil
+	return Collection{Decimal{F: roundTo(d.F, p), Scale: p}}, nil
 }
 
 func fnPrecision(c *evalCtx, f Collection, a []node) (Collection, error) {
@@ -804,7 +810,7 @@ func (c *evalCtx) allChildren(v Value, out Collection) Collection {
 	if c.isPrimitive(nd) {
 		if nd.Ext != nil {
 			for _, k := range []string{"id", "extension"} {
-				out, _ = c.wrapChildren(nd, k, spec0, false, nd.Ext[k], nil, out)
+				out, _ = c.children(nd, k, out)
 			}
 		}
 		return out
@@ -1075,11 +1081,11 @@ var decimalRe = regexp.MustCompile(`^[+-]?\d+(\.\d+)?$`)
 func toDecimal(c *evalCtx, v Value) (Value, bool) {
 	switch x := v.(type) {
 	case Integer:
-		return Decimal{float64(x), 0}, true
+		return Decimal{F: float64(x), Scale: 0}, true
 	case Decimal:
 		return x, true
 	case Boolean:
-		return Decimal{float64(btoi(bool(x))), 1}, true
+		return Decimal{F: float64(btoi(bool(x))), Scale: 1}, true
 	case String:
 		if !decimalRe.MatchString(string(x)) {
 			return nil, false
@@ -1180,7 +1186,7 @@ func fnToQuantity(test bool) fnImpl {
 		case Quantity:
 			q, conv = x, true
 		case Boolean:
-			q, conv = Quantity{Decimal{float64(btoi(bool(x))), 1}, "1"}, true
+			q, conv = Quantity{Decimal{F: float64(btoi(bool(x))), Scale: 1}, "1"}, true
 		case String:
 			m := quantityRe.FindStringSubmatch(string(x))
 			if m != nil {
@@ -1205,7 +1211,7 @@ func fnToQuantity(test bool) fnImpl {
 				return nil, err
 			}
 			if unit != q.Unit {
-				cmp, ok := compareQuantity(Quantity{Decimal{1, 0}, unit}, Quantity{Decimal{1, 0}, q.Unit})
+				cmp, ok := compareQuantity(Quantity{Decimal{F: 1, Scale: 0}, unit}, Quantity{Decimal{F: 1, Scale: 0}, q.Unit})
 				_ = cmp
 				if !ok {
 					conv = false
@@ -1215,7 +1221,7 @@ func fnToQuantity(test bool) fnImpl {
 					if f == 0 {
 						f = 1
 					}
-					q = Quantity{Decimal{bv / f, 8}, unit}
+					q = Quantity{Decimal{F: bv / f, Scale: 8, inexact: true}, unit}
 				}
 			}
 		}

@@ -58,7 +58,7 @@ func jsonToValue(v any) Value {
 			return d
 		}
 	case float64:
-		return Decimal{x, 0}
+		return Decimal{F: x, Scale: 0}
 	case int:
 		return Integer(x)
 	case map[string]any:
@@ -102,7 +102,7 @@ func (c *evalCtx) systemValue(n *Node) (Value, bool) {
 		v := jsonToValue(x)
 		return v, v != nil
 	case float64:
-		return Decimal{x, 0}, true
+		return Decimal{F: x, Scale: 0}, true
 	case string:
 		switch ft {
 		case "System.Date":
@@ -150,7 +150,7 @@ func (c *evalCtx) quantityOf(n *Node) (Quantity, bool) {
 	var d Decimal
 	switch x := v.(type) {
 	case Integer:
-		d = Decimal{float64(x), 0}
+		d = Decimal{F: float64(x), Scale: 0}
 	case Decimal:
 		d = x
 	default:
@@ -182,7 +182,8 @@ func (c *evalCtx) children(n *Node, name string, out Collection) (Collection, er
 	if c.isPrimitive(n) {
 		// a primitive's children are its id and extensions, held in Ext
 		if n.Ext != nil && (name == "extension" || name == "id") {
-			return c.wrapChildren(n, name, spec.Resolved{}, false, n.Ext[name], nil, out)
+			r, ok := c.spec.Resolve("Element." + name)
+			return c.wrapChildren(n, name, r, ok, n.Ext[name], nil, out)
 		}
 		return out, nil
 	}

@@ -28,6 +28,9 @@ type (
 type Decimal struct {
 	F     float64
 	Scale int
+	// inexact marks computed results (division, sqrt, ...) whose Scale is
+	// a working precision, not digits anyone wrote; String trims them.
+	inexact bool
 }
 
 // Quantity is a decimal with a UCUM unit or a calendar duration keyword
@@ -49,7 +52,7 @@ func parseDecimal(s string) (Decimal, error) {
 			sc = e - i - 1
 		}
 	}
-	return Decimal{f, sc}, nil
+	return Decimal{F: f, Scale: sc}, nil
 }
 
 func (d Decimal) String() string {
@@ -58,7 +61,7 @@ func (d Decimal) String() string {
 		sc = 8
 	}
 	s := strconv.FormatFloat(d.F, 'f', sc, 64)
-	if d.Scale > 8 && strings.Contains(s, ".") {
+	if (d.Scale > 8 || d.inexact) && strings.Contains(s, ".") {
 		s = strings.TrimRight(s, "0")
 		s = strings.TrimSuffix(s, ".")
 	}
@@ -68,7 +71,7 @@ func (d Decimal) String() string {
 func toDec(v Value) Decimal {
 	switch x := v.(type) {
 	case Integer:
-		return Decimal{float64(x), 0}
+		return Decimal{F: float64(x), Scale: 0}
 	case Decimal:
 		return x
 	}
@@ -252,9 +255,6 @@ func (t Temporal) String() string {
 			fmt.Fprintf(&b, "-%02d", t.Day)
 		}
 		if t.Kind == kDate || t.Prec <= pDay {
-			if t.Kind == kDateTime && t.Prec <= pDay {
-				b.WriteString("T")
-			}
 			return b.String()
 		}
 		b.WriteString("T")
