@@ -1,7 +1,6 @@
 package fhirpath
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -473,5 +472,3 @@ func (c *evalCtx) union(l, r Collection) Collection {
 	}
 	return out
 }
-
-var errNotType = errors.New("not a type")

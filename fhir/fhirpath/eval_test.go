@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/plexus-health/plexus/fhir/spec"
 )
 
 const patientJSON = `{
@@ -235,4 +237,14 @@ func TestConcurrentEvaluate(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// mustSpec returns the shared R4 definitions; they are embedded, so a
+// failure to load them is a build defect.
+func mustSpec() *spec.Spec {
+	sp, err := spec.R4()
+	if err != nil {
+		panic(err)
+	}
+	return sp
 }

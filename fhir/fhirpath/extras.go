@@ -72,7 +72,9 @@ func fnSort(c *evalCtx, f Collection, a []node) (Collection, error) {
 		keys []Value
 	}
 	items := make([]keyed, len(f))
+	// copy the keys: the parse tree is shared by concurrent evaluations
 	desc := make([]bool, len(a))
+	a = append([]node(nil), a...)
 	for j, k := range a {
 		if u, ok := k.(*unaryNode); ok && u.op == "-" {
 			desc[j] = true

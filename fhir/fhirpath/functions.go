@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -130,13 +131,15 @@ func init() {
 			o, err := c.arg(a[0])
 			return boolColl(c.subset(o, f)), err
 		}},
-		"count":      {0, 0, func(c *evalCtx, f Collection, a []node) (Collection, error) { return Collection{Integer(len(f))}, nil }},
-		"distinct":   {0, 0, func(c *evalCtx, f Collection, a []node) (Collection, error) { return c.union(f, nil), nil }},
-		"isDistinct": {0, 0, func(c *evalCtx, f Collection, a []node) (Collection, error) { return boolColl(len(c.union(f, nil)) == len(f)), nil }},
-		"where":      {1, 1, fnWhere},
-		"select":     {1, 1, fnSelect},
-		"repeat":     {1, 1, fnRepeat},
-		"ofType":     {1, 1, fnOfType},
+		"count":    {0, 0, func(c *evalCtx, f Collection, a []node) (Collection, error) { return Collection{Integer(len(f))}, nil }},
+		"distinct": {0, 0, func(c *evalCtx, f Collection, a []node) (Collection, error) { return c.union(f, nil), nil }},
+		"isDistinct": {0, 0, func(c *evalCtx, f Collection, a []node) (Collection, error) {
+			return boolColl(len(c.union(f, nil)) == len(f)), nil
+		}},
+		"where":  {1, 1, fnWhere},
+		"select": {1, 1, fnSelect},
+		"repeat": {1, 1, fnRepeat},
+		"ofType": {1, 1, fnOfType},
 		"is": {1, 1, func(c *evalCtx, f Collection, a []node) (Collection, error) {
 			ns, name, err := typeArg(a[0])
 			if err != nil || len(f) == 0 {
@@ -259,15 +262,19 @@ func init() {
 		"indexOf": {1, 1, strFn(func(s string, a []string) (Collection, error) {
 			return Collection{Integer(utf8.RuneCountInString(s[:max(0, strings.Index(s, a[0]))]) + btoi(strings.Index(s, a[0]) < 0)*-1)}, nil
 		})},
-		"substring":      {1, 2, fnSubstring},
-		"startsWith":     {1, 1, strFn(func(s string, a []string) (Collection, error) { return boolColl(strings.HasPrefix(s, a[0])), nil })},
-		"endsWith":       {1, 1, strFn(func(s string, a []string) (Collection, error) { return boolColl(strings.HasSuffix(s, a[0])), nil })},
-		"contains":       {1, 1, strFn(func(s string, a []string) (Collection, error) { return boolColl(strings.Contains(s, a[0])), nil })},
-		"upper":          {0, 0, strFn(func(s string, a []string) (Collection, error) { return Collection{String(strings.ToUpper(s))}, nil })},
-		"lower":          {0, 0, strFn(func(s string, a []string) (Collection, error) { return Collection{String(strings.ToLower(s))}, nil })},
-		"trim":           {0, 0, strFn(func(s string, a []string) (Collection, error) { return Collection{String(strings.TrimSpace(s))}, nil })},
-		"replace":        {2, 2, strFn(func(s string, a []string) (Collection, error) { return Collection{String(strings.ReplaceAll(s, a[0], a[1]))}, nil })},
-		"length":         {0, 0, strFn(func(s string, a []string) (Collection, error) { return Collection{Integer(utf8.RuneCountInString(s))}, nil })},
+		"substring":  {1, 2, fnSubstring},
+		"startsWith": {1, 1, strFn(func(s string, a []string) (Collection, error) { return boolColl(strings.HasPrefix(s, a[0])), nil })},
+		"endsWith":   {1, 1, strFn(func(s string, a []string) (Collection, error) { return boolColl(strings.HasSuffix(s, a[0])), nil })},
+		"contains":   {1, 1, strFn(func(s string, a []string) (Collection, error) { return boolColl(strings.Contains(s, a[0])), nil })},
+		"upper":      {0, 0, strFn(func(s string, a []string) (Collection, error) { return Collection{String(strings.ToUpper(s))}, nil })},
+		"lower":      {0, 0, strFn(func(s string, a []string) (Collection, error) { return Collection{String(strings.ToLower(s))}, nil })},
+		"trim":       {0, 0, strFn(func(s string, a []string) (Collection, error) { return Collection{String(strings.TrimSpace(s))}, nil })},
+		"replace": {2, 2, strFn(func(s string, a []string) (Collection, error) {
+			return Collection{String(strings.ReplaceAll(s, a[0], a[1]))}, nil
+		})},
+		"length": {0, 0, strFn(func(s string, a []string) (Collection, error) {
+			return Collection{Integer(utf8.RuneCountInString(s))}, nil
+		})},
 		"toChars":        {0, 0, strFn(fnToChars)},
 		"matches":        {1, 1, strFn(fnMatches)},
 		"matchesFull":    {1, 1, strFn(fnMatchesFull)},
@@ -1008,7 +1015,7 @@ func sortedKeys(m map[string]any) []string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	sort.Strings(keys)
 	return keys
 }
 

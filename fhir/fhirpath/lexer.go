@@ -34,7 +34,9 @@ type SyntaxError struct {
 	Msg string
 }
 
-func (e *SyntaxError) Error() string { return fmt.Sprintf("fhirpath: syntax error at %d: %s", e.Pos, e.Msg) }
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("fhirpath: syntax error at %d: %s", e.Pos, e.Msg)
+}
 
 func lex(src string) ([]token, error) {
 	var toks []token

@@ -22,8 +22,8 @@ type (
 		pos  int
 	}
 	// dotNode evaluates right with left's result as focus.
-	dotNode   struct{ left, right node }
-	indexNode struct{ left, index node }
+	dotNode    struct{ left, right node }
+	indexNode  struct{ left, index node }
 	binaryNode struct {
 		op          string
 		left, right node
