@@ -134,7 +134,7 @@ func (c *evalCtx) compare(a, b Value) (int, bool, error) {
 		case Decimal:
 			return cmpFloat(float64(x), y.F), true, nil
 		case Quantity:
-			return compareQuantitySafe(Quantity{toDec(x), "1"}, y)
+			return compareQuantityErr(Quantity{toDec(x), "1"}, y)
 		}
 	case Decimal:
 		switch y := b.(type) {
@@ -143,7 +143,7 @@ func (c *evalCtx) compare(a, b Value) (int, bool, error) {
 		case Decimal:
 			return cmpFloat(x.F, y.F), true, nil
 		case Quantity:
-			return compareQuantitySafe(Quantity{x, "1"}, y)
+			return compareQuantityErr(Quantity{x, "1"}, y)
 		}
 	case String:
 		if y, ok := b.(String); ok {
@@ -163,15 +163,15 @@ func (c *evalCtx) compare(a, b Value) (int, bool, error) {
 	case Quantity:
 		switch y := b.(type) {
 		case Quantity:
-			return compareQuantitySafe(x, y)
+			return compareQuantityErr(x, y)
 		case Integer, Decimal:
-			return compareQuantitySafe(x, Quantity{toDec(y), "1"})
+			return compareQuantityErr(x, Quantity{toDec(y), "1"})
 		}
 	}
 	return 0, false, evalErr("cannot compare %T with %T", a, b)
 }
 
-func compareQuantitySafe(a, b Quantity) (int, bool, error) {
+func compareQuantityErr(a, b Quantity) (int, bool, error) {
 	r, ok := compareQuantity(a, b)
 	return r, ok, nil
 }

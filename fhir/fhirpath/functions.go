@@ -1218,8 +1218,7 @@ func fnToQuantity(test bool) fnImpl {
 				return nil, err
 			}
 			if unit != q.Unit {
-				cmp, ok := compareQuantity(Quantity{Decimal{F: 1, Scale: 0}, unit}, Quantity{Decimal{F: 1, Scale: 0}, q.Unit})
-				_ = cmp
+				_, ok := compareQuantity(Quantity{Decimal{F: 1}, unit}, Quantity{Decimal{F: 1}, q.Unit})
 				if !ok {
 					conv = false
 				} else {

@@ -143,12 +143,8 @@ func (c *evalCtx) quantityOf(n *Node) (Quantity, bool) {
 	if !ok || n.Type == "" || !c.spec.IsA(n.Type, "Quantity") {
 		return Quantity{}, false
 	}
-	v, ok := jsonToValue(m["value"]).(Value)
-	if !ok || v == nil {
-		return Quantity{}, false
-	}
 	var d Decimal
-	switch x := v.(type) {
+	switch x := jsonToValue(m["value"]).(type) {
 	case Integer:
 		d = Decimal{F: float64(x), Scale: 0}
 	case Decimal:
