@@ -231,9 +231,6 @@ func (w *walker) object(m map[string]any, kids []*spec.ElementDef, loc string, n
 		w.add(CodeStructure, loc, "empty objects are not allowed")
 		return
 	}
-	if _, onlyID := m["id"]; onlyID && len(m) == 1 && !isResource {
-		w.add(CodeInvariant, loc, "ele-1: all FHIR elements must have a @value or children")
-	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -375,6 +372,7 @@ func (w *walker) item(el *spec.ElementDef, tr spec.TypeRef, typ string, val, ext
 	sp := w.v.spec
 	if el.ContentRef != "" || el.Backbone || (typ == "" && len(el.Children()) > 0) {
 		if m, ok := w.objectValue(val, loc); ok {
+			w.ele1(m, loc)
 			w.object(m, el.Children(), loc, node, rc, false, el)
 		}
 		return
@@ -400,6 +398,9 @@ func (w *walker) item(el *spec.ElementDef, tr spec.TypeRef, typ string, val, ext
 		}
 		if ext != nil {
 			if m, ok := w.objectValue(ext, loc); ok {
+				if val == nil {
+					w.ele1(m, loc)
+				}
 				w.object(m, w.v.element.Children(), loc, node, rc, false, w.v.element)
 			}
 		}
@@ -413,9 +414,18 @@ func (w *walker) item(el *spec.ElementDef, tr spec.TypeRef, typ string, val, ext
 	if !ok {
 		return
 	}
+	w.ele1(m, loc)
 	w.object(m, td.Root().Children(), loc, node, rc, false, el, td.Root())
 	if typ == "Reference" {
 		w.reference(m, el, tr, loc, rc)
+	}
+}
+
+// ele1 checks invariant ele-1 directly: an element needs a value or
+// children other than its id.
+func (w *walker) ele1(m map[string]any, loc string) {
+	if _, onlyID := m["id"]; onlyID && len(m) == 1 {
+		w.add(CodeInvariant, loc, "ele-1: all FHIR elements must have a @value or children")
 	}
 }
 

@@ -97,6 +97,12 @@ func TestValidate(t *testing.T) {
 		{"element with only an id",
 			`{"resourceType":"Patient","maritalStatus":{"id":"a"}}`,
 			[]want{{"Patient.maritalStatus", CodeInvariant}}},
+		{"primitive with an id only",
+			`{"resourceType":"Patient","birthDate":"1970-01-01","_birthDate":{"id":"a"}}`,
+			nil},
+		{"backbone element with an id only",
+			`{"resourceType":"Patient","contact":[{"id":"a"}]}`,
+			[]want{{"Patient.contact[0]", CodeInvariant}, {"Patient.contact[0]", CodeInvariant}}}, // ele-1 and pat-1
 		{"primitive extension",
 			`{"resourceType":"Patient","birthDate":"1970-01-01","_birthDate":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthTime","valueDateTime":"1970-01-01T10:00:00Z"}]}}`,
 			nil},
