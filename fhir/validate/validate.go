@@ -22,9 +22,10 @@ const maxDepth = 64
 // for concurrent use; build one with [New] or use [Validate].
 type Validator struct {
 	spec    *spec.Spec
-	element *spec.ElementDef   // Element's root, for the "_name" companions of primitives
-	id      *spec.PrimitiveDef // the id format, which Resource.id must have
-	exprs   sync.Map           // constraint or member expression → *compiled
+	element *spec.ElementDef             // Element's root, for the "_name" companions of primitives
+	id      *spec.PrimitiveDef           // the id format, which Resource.id must have
+	exprs   sync.Map                     // constraint or member expression → *fhirpath.Expression
+	formats map[string]func(string) bool // primitive type → format check
 }
 
 // New returns a Validator for the R4 definitions embedded in the binary.
@@ -38,7 +39,11 @@ func New() (*Validator, error) {
 	if el == nil || el.Root() == nil || id == nil {
 		return nil, fmt.Errorf("validate: %w: no Element type or id primitive", spec.ErrInvalid)
 	}
-	return &Validator{spec: sp, element: el.Root(), id: id}, nil
+	formats := make(map[string]func(string) bool)
+	for _, p := range sp.Primitives() {
+		formats[p.Name] = formatOf(p)
+	}
+	return &Validator{spec: sp, element: el.Root(), id: id, formats: formats}, nil
 }
 
 var std = sync.OnceValues(New)
@@ -472,7 +477,7 @@ func (w *walker) primitive(val any, p *spec.PrimitiveDef, loc string) {
 		}
 		s = str
 	}
-	if !p.Valid(s) {
+	if valid := w.v.formats[p.Name]; valid != nil && !valid(s) {
 		w.add(CodeValue, loc, "%q is not a valid %s", trunc(s), p.Name)
 	}
 }
