@@ -2,6 +2,7 @@ package validate
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
@@ -30,6 +31,15 @@ func FuzzValidate(f *testing.F) {
 		}
 		if _, err := json.Marshal(oo); err != nil {
 			t.Fatal(err)
+		}
+		for _, is := range oo.Issues {
+			if is.Severity != SeverityError || is.Code == "" || is.Diagnostics == "" {
+				t.Fatalf("malformed issue %+v", is)
+			}
+		}
+		again, _ := v.Validate(data)
+		if !slices.Equal(oo.Issues, again.Issues) {
+			t.Fatalf("issues differ between runs:\n%v\n%v", oo.Issues, again.Issues)
 		}
 	})
 }

@@ -61,13 +61,15 @@ func (o *OperationOutcome) Errors() []Issue {
 	return out
 }
 
+var _ json.Marshaler = OperationOutcome{}
+
 type jsonIssue struct {
 	Issue
 	Expression []string `json:"expression,omitempty"`
 }
 
 // MarshalJSON writes the outcome as a FHIR OperationOutcome resource.
-func (o *OperationOutcome) MarshalJSON() ([]byte, error) {
+func (o OperationOutcome) MarshalJSON() ([]byte, error) {
 	issues := make([]jsonIssue, 0, len(o.Issues))
 	for _, is := range o.Issues {
 		ji := jsonIssue{Issue: is}

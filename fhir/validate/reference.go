@@ -67,15 +67,6 @@ func (w *walker) reference(m map[string]any, el *spec.ElementDef, tr spec.TypeRe
 // target profiles do not allow it.
 func (w *walker) target(typ string, el *spec.ElementDef, tr spec.TypeRef, loc string) {
 	targets := tr.Targets()
-	if tr.Code != "Reference" {
-		// a Reference reached through a data type (Extension.valueReference
-		// is typed, but e.g. an Element-typed path may not be)
-		for _, t := range el.Types {
-			if t.Code == "Reference" {
-				targets = t.Targets()
-			}
-		}
-	}
 	if len(targets) == 0 {
 		return
 	}

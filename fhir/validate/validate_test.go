@@ -238,12 +238,30 @@ func TestValidateAs(t *testing.T) {
 	}
 }
 
+func TestValidateMap(t *testing.T) {
+	v, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := map[string]any{
+		"resourceType": "Parameters",
+		"parameter": []any{map[string]any{
+			"name":     "p",
+			"resource": map[string]any{"resourceType": "Patient", "active": "yes"},
+		}},
+	}
+	got := issuesOf(t, v.ValidateMap(res, "Parameters"))
+	if want := []want{{"Parameters.parameter[0].resource.active", CodeStructure}}; !slices.Equal(got, want) {
+		t.Errorf("issues %v, want %v", got, want)
+	}
+}
+
 func TestOperationOutcomeJSON(t *testing.T) {
 	oo, err := Validate([]byte(`{"resourceType":"Patient","name":[{"given":["a",""]}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := json.Marshal(oo)
+	b, err := json.Marshal(*oo) // a value marshals as FHIR JSON too
 	if err != nil {
 		t.Fatal(err)
 	}
