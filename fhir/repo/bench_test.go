@@ -30,6 +30,9 @@ func BenchmarkCreate(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
+	if st := r.c.Stats(); st.Commits > 0 {
+		b.ReportMetric(float64(st.Ops)/float64(st.Commits), "creates/commit")
+	}
 }
 
 func BenchmarkTxCreate(b *testing.B) {

@@ -28,6 +28,7 @@ type DeletedError struct {
 	LastUpdated time.Time
 }
 
+// Error names the resource and its deletion's version.
 func (e *DeletedError) Error() string {
 	return fmt.Sprintf("fhir/repo: %s/%s is deleted (version %s)", e.Type, e.ID, e.VersionID)
 }
@@ -46,6 +47,7 @@ type VersionConflictError struct {
 	Current string
 }
 
+// Error names the resource and both versions.
 func (e *VersionConflictError) Error() string {
 	cur := e.Current
 	if cur == "" {
