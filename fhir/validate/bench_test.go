@@ -6,9 +6,8 @@ import (
 	"testing"
 )
 
-// BenchmarkSynthea validates the entry resources of the Synthea bundles one
-// by one, as a server does on each write, and reports resources/s.
-func BenchmarkSynthea(b *testing.B) {
+// syntheaResources returns the entry resources of all Synthea bundles.
+func syntheaResources(b *testing.B) []json.RawMessage {
 	var resources []json.RawMessage
 	for _, f := range syntheaBundles(b) {
 		data, err := os.ReadFile(f)
@@ -17,6 +16,14 @@ func BenchmarkSynthea(b *testing.B) {
 		}
 		resources = append(resources, entryResources(b, data)...)
 	}
+	return resources
+}
+
+// BenchmarkSynthea validates the entry resources of the Synthea bundles one
+// by one, JSON decoding included, as a server does on each write, and
+// reports resources/s.
+func BenchmarkSynthea(b *testing.B) {
+	resources := syntheaResources(b)
 	v, err := New()
 	if err != nil {
 		b.Fatal(err)
@@ -35,4 +42,25 @@ func BenchmarkSynthea(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(resources))/b.Elapsed().Seconds(), "resources/s")
+}
+
+// BenchmarkSyntheaParallel is BenchmarkSynthea on every core.
+func BenchmarkSyntheaParallel(b *testing.B) {
+	resources := syntheaResources(b)
+	v, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			if _, err := v.Validate(resources[i%len(resources)]); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "resources/s")
 }

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/plexus-health/plexus/fhir/fhirpath"
@@ -15,11 +16,14 @@ import (
 // the engine for the node only when an invariant needs it: most elements
 // carry only ele-1, which is checked directly as "no empty elements".
 
-// fpNode locates an element for the FHIRPath engine.
+// fpNode locates an element, for the FHIRPath engine and for issues, whose
+// locations are built only when there is an issue to report.
 type fpNode struct {
 	parent *fpNode
 	name   string // member name as FHIRPath spells it ("value", not "valueQuantity")
+	key    string // property name as the JSON spells it; the resource type at the root
 	index  int
+	listed bool           // an item of an array: its location ends in [index]
 	data   map[string]any // the top-level resource, on the root only
 
 	done bool
@@ -27,9 +31,30 @@ type fpNode struct {
 	kids map[string]fhirpath.Collection // children by member name, once asked for
 }
 
-// child returns the locator of the index-th occurrence of member name.
-func (n *fpNode) child(name string, index int) *fpNode {
-	return &fpNode{parent: n, name: name, index: index}
+// child returns the locator of the index-th occurrence of member name,
+// spelled key in the JSON; listed tells whether it is an array item.
+func (n *fpNode) child(name, key string, index int, listed bool) *fpNode {
+	return &fpNode{parent: n, name: name, key: key, index: index, listed: listed}
+}
+
+// path returns the FHIRPath location of n: Patient.name[0].given[1].
+func (n *fpNode) path() string {
+	var b strings.Builder
+	n.writePath(&b)
+	return b.String()
+}
+
+func (n *fpNode) writePath(b *strings.Builder) {
+	if n.parent != nil {
+		n.parent.writePath(b)
+		b.WriteByte('.')
+	}
+	b.WriteString(n.key)
+	if n.listed {
+		b.WriteByte('[')
+		b.WriteString(strconv.Itoa(n.index))
+		b.WriteByte(']')
+	}
 }
 
 // compile returns the compiled expression, or nil when it does not compile;
@@ -82,10 +107,10 @@ func (w *walker) nodeValue(n *fpNode) fhirpath.Value {
 }
 
 // invariants evaluates the error-severity invariants of the definitions in
-// constrained on the element at loc. An invariant that does not compile, fails
+// constrained on the element at node. An invariant that does not compile, fails
 // to evaluate, or needs a context the engine is not given (%resource below a
 // resource's root) is skipped: only a definite false is reported.
-func (w *walker) invariants(loc string, node *fpNode, isResource bool, constrained []*spec.ElementDef) {
+func (w *walker) invariants(node *fpNode, isResource bool, constrained []*spec.ElementDef) {
 	var done []string
 	for _, el := range constrained {
 		for _, c := range el.Constraints() {
@@ -114,7 +139,7 @@ func (w *walker) invariants(loc string, node *fpNode, isResource bool, constrain
 			if err != nil || len(res) != 1 || res[0] != fhirpath.Boolean(false) {
 				continue
 			}
-			w.add(CodeInvariant, loc, "%s: %s", c.Key, c.Human)
+			w.add(CodeInvariant, node.path(), "%s: %s", c.Key, c.Human)
 		}
 	}
 }

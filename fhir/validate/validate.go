@@ -99,7 +99,7 @@ func (v *Validator) ValidateAs(resource []byte, resourceType string) (*Operation
 func (v *Validator) ValidateMap(resource map[string]any, resourceType string) *OperationOutcome {
 	w := &walker{v: v, out: &OperationOutcome{}}
 	root := &fpNode{data: resource}
-	w.resource(resource, "", resourceType, root, nil)
+	w.resource(resource, resourceType, root, nil)
 	return w.out
 }
 
@@ -124,15 +124,15 @@ func (w *walker) add(code, loc, format string, args ...any) {
 	})
 }
 
-// resource validates m as a resource at loc ("" for the top level), of type
-// want when want is not empty. parent is the enclosing resource's context,
-// nil at the top.
-func (w *walker) resource(m map[string]any, loc, want string, node *fpNode, parent *resCtx) {
+// resource validates m as a resource at node (the root for the top level),
+// of type want when want is not empty. parent is the enclosing resource's
+// context, nil at the top.
+func (w *walker) resource(m map[string]any, want string, node *fpNode, parent *resCtx) {
 	raw, present := m["resourceType"]
 	rt, _ := raw.(string)
-	where := loc
-	if where == "" {
-		where = want
+	where := want
+	if node.parent != nil {
+		where = node.path()
 	}
 	switch {
 	case !present:
@@ -148,8 +148,8 @@ func (w *walker) resource(m map[string]any, loc, want string, node *fpNode, pare
 		w.add(CodeValue, where, "expected a %s resource, found %s", want, rt)
 		return
 	}
-	if loc == "" {
-		loc = rt
+	if node.parent == nil {
+		node.key = rt
 	}
 	rc := &resCtx{}
 	if parent != nil {
@@ -174,15 +174,15 @@ func (w *walker) resource(m map[string]any, loc, want string, node *fpNode, pare
 	}
 	root := w.v.spec.Type(rt).Root()
 	if len(rc.contained) > 0 && node.name != "contained" {
-		w.containedReferenced(m, loc)
+		w.containedReferenced(m, node)
 	}
-	w.object(m, root.Children(), loc, node, rc, true, root)
+	w.object(m, root.Children(), node, rc, true, root)
 }
 
 // containedReferenced checks dom-3 directly (the engine cannot evaluate
 // its as() over many items): each contained resource must be referenced
 // from elsewhere in the resource, or refer to its container with "#".
-func (w *walker) containedReferenced(m map[string]any, loc string) {
+func (w *walker) containedReferenced(m map[string]any, node *fpNode) {
 	refs := map[string]bool{}
 	collectLocal(m, refs)
 	list, _ := m["contained"].([]any)
@@ -198,7 +198,7 @@ func (w *walker) containedReferenced(m map[string]any, loc string) {
 		back := map[string]bool{}
 		collectLocal(cm, back)
 		if !back["#"] {
-			w.add(CodeInvariant, loc+".contained["+strconv.Itoa(i)+"]",
+			w.add(CodeInvariant, node.path()+".contained["+strconv.Itoa(i)+"]",
 				"dom-3: contained resource %q is not referenced from elsewhere in the resource", trunc(id))
 		}
 	}
@@ -225,15 +225,15 @@ func collectLocal(v any, into map[string]bool) {
 // object walks a complex value: m's properties must be among kids, the
 // inline children of its element or type. constrained are the definitions
 // whose invariants apply to m.
-func (w *walker) object(m map[string]any, kids []*spec.ElementDef, loc string, node *fpNode, rc *resCtx, isResource bool, constrained ...*spec.ElementDef) {
+func (w *walker) object(m map[string]any, kids []*spec.ElementDef, node *fpNode, rc *resCtx, isResource bool, constrained ...*spec.ElementDef) {
 	w.depth++
 	defer func() { w.depth-- }()
 	if w.depth > maxDepth {
-		w.add(CodeStructure, loc, "nested more than %d levels deep", maxDepth)
+		w.add(CodeStructure, node.path(), "nested more than %d levels deep", maxDepth)
 		return
 	}
 	if len(m) == 0 {
-		w.add(CodeStructure, loc, "empty objects are not allowed")
+		w.add(CodeStructure, node.path(), "empty objects are not allowed")
 		return
 	}
 	keys := make([]string, 0, len(m))
@@ -249,12 +249,12 @@ func (w *walker) object(m map[string]any, kids []*spec.ElementDef, loc string, n
 		name, companion := strings.CutPrefix(k, "_")
 		el, tr, diag := w.match(kids, name)
 		if el == nil {
-			w.add(CodeStructure, loc+"."+k, "unknown element %q%s", trunc(k), diag)
+			w.add(CodeStructure, node.path()+"."+k, "unknown element %q%s", trunc(k), diag)
 			continue
 		}
 		if companion {
 			if w.v.spec.Primitive(tr.Code) == nil {
-				w.add(CodeStructure, loc+"."+k, "unknown element %q: %s is not a primitive", trunc(k), name)
+				w.add(CodeStructure, node.path()+"."+k, "unknown element %q: %s is not a primitive", trunc(k), name)
 				continue
 			}
 			if _, both := m[name]; both {
@@ -266,14 +266,14 @@ func (w *walker) object(m map[string]any, kids []*spec.ElementDef, loc string, n
 		if isResource && name == "id" {
 			typ = "id" // Resource.id is typed string but must have the id format
 		}
-		w.element(el, tr, typ, name, m[name], m["_"+name], loc, node, rc)
+		w.element(el, tr, typ, name, m[name], m["_"+name], node, rc)
 	}
 	for _, kid := range kids {
 		if kid.Min > 0 && !slices.Contains(seen, kid) {
-			w.add(CodeRequired, loc+"."+kid.Name(), "%s is required (minimum cardinality %d)", kid.Name(), kid.Min)
+			w.add(CodeRequired, node.path()+"."+kid.Name(), "%s is required (minimum cardinality %d)", kid.Name(), kid.Min)
 		}
 	}
-	w.invariants(loc, node, isResource, constrained)
+	w.invariants(node, isResource, constrained)
 }
 
 // match finds the element of kids that the property name spells, with the
@@ -311,49 +311,49 @@ func (w *walker) match(kids []*spec.ElementDef, name string) (el *spec.ElementDe
 
 // element walks the occurrences of one element: val is the JSON property
 // (nil when only the "_name" companion ext is present).
-func (w *walker) element(el *spec.ElementDef, tr spec.TypeRef, typ, name string, val, ext any, parentLoc string, parent *fpNode, rc *resCtx) {
-	loc := parentLoc + "." + name
+func (w *walker) element(el *spec.ElementDef, tr spec.TypeRef, typ, name string, val, ext any, parent *fpNode, rc *resCtx) {
+	loc := func() string { return parent.path() + "." + name }
 	fpName := el.ChoiceName()
 	if el.Max == "0" {
-		w.add(CodeStructure, loc, "%s is not allowed (maximum cardinality 0)", name)
+		w.add(CodeStructure, loc(), "%s is not allowed (maximum cardinality 0)", name)
 		return
 	}
 	if !el.Repeats() {
 		if _, isList := val.([]any); isList {
-			w.add(CodeStructure, loc, "%s must not be an array (maximum cardinality 1)", name)
+			w.add(CodeStructure, loc(), "%s must not be an array (maximum cardinality 1)", name)
 			return
 		}
 		if _, isList := ext.([]any); isList {
-			w.add(CodeStructure, parentLoc+"._"+name, "_%s must not be an array (maximum cardinality 1)", name)
+			w.add(CodeStructure, parent.path()+"._"+name, "_%s must not be an array (maximum cardinality 1)", name)
 			return
 		}
 		if val == nil && ext == nil {
-			w.add(CodeStructure, loc, "null is not allowed")
+			w.add(CodeStructure, loc(), "null is not allowed")
 			return
 		}
-		w.item(el, tr, typ, val, ext, loc, parent.child(fpName, 0), rc)
+		w.item(el, tr, typ, val, ext, parent.child(fpName, name, 0, false), rc)
 		return
 	}
 	vals, okV := asArray(val)
 	exts, okE := asArray(ext)
 	if !okV {
-		w.add(CodeStructure, loc, "%s must be an array (maximum cardinality %s)", name, el.Max)
+		w.add(CodeStructure, loc(), "%s must be an array (maximum cardinality %s)", name, el.Max)
 		vals = []any{val}
 	}
 	if !okE {
-		w.add(CodeStructure, parentLoc+"._"+name, "_%s must be an array", name)
+		w.add(CodeStructure, parent.path()+"._"+name, "_%s must be an array", name)
 		exts = nil
 	}
 	if (val != nil && len(vals) == 0) || (ext != nil && okE && len(exts) == 0) {
-		w.add(CodeStructure, loc, "empty arrays are not allowed")
+		w.add(CodeStructure, loc(), "empty arrays are not allowed")
 		return
 	}
 	if val != nil && ext != nil && len(exts) > 0 && len(vals) != len(exts) {
-		w.add(CodeStructure, parentLoc+"._"+name, "_%s has %d items but %s has %d", name, len(exts), name, len(vals))
+		w.add(CodeStructure, parent.path()+"._"+name, "_%s has %d items but %s has %d", name, len(exts), name, len(vals))
 	}
 	n := max(len(vals), len(exts))
 	if limit, err := strconv.Atoi(el.Max); err == nil && n > limit {
-		w.add(CodeStructure, loc, "%s has %d items, more than the maximum of %d", name, n, limit)
+		w.add(CodeStructure, loc(), "%s has %d items, more than the maximum of %d", name, n, limit)
 	}
 	for i := range n {
 		var v, e any
@@ -363,22 +363,22 @@ func (w *walker) element(el *spec.ElementDef, tr spec.TypeRef, typ, name string,
 		if i < len(exts) {
 			e = exts[i]
 		}
-		iloc := loc + "[" + strconv.Itoa(i) + "]"
+		node := parent.child(fpName, name, i, true)
 		if v == nil && e == nil {
-			w.add(CodeStructure, iloc, "null is not allowed")
+			w.add(CodeStructure, node.path(), "null is not allowed")
 			continue
 		}
-		w.item(el, tr, typ, v, e, iloc, parent.child(fpName, i), rc)
+		w.item(el, tr, typ, v, e, node, rc)
 	}
 }
 
 // item validates one occurrence of an element of type typ.
-func (w *walker) item(el *spec.ElementDef, tr spec.TypeRef, typ string, val, ext any, loc string, node *fpNode, rc *resCtx) {
+func (w *walker) item(el *spec.ElementDef, tr spec.TypeRef, typ string, val, ext any, node *fpNode, rc *resCtx) {
 	sp := w.v.spec
 	if el.ContentRef != "" || el.Backbone || (typ == "" && len(el.Children()) > 0) {
-		if m, ok := w.objectValue(val, loc); ok {
-			w.ele1(m, loc)
-			w.object(m, el.Children(), loc, node, rc, false, el)
+		if m, ok := w.objectValue(val, node); ok {
+			w.ele1(m, node)
+			w.object(m, el.Children(), node, rc, false, el)
 		}
 		return
 	}
@@ -386,12 +386,12 @@ func (w *walker) item(el *spec.ElementDef, tr spec.TypeRef, typ string, val, ext
 	case "":
 		return // nothing in the definitions to check against
 	case "Resource", "DomainResource":
-		if m, ok := w.objectValue(val, loc); ok {
+		if m, ok := w.objectValue(val, node); ok {
 			w.depth++
 			if w.depth > maxDepth {
-				w.add(CodeStructure, loc, "nested more than %d levels deep", maxDepth)
+				w.add(CodeStructure, node.path(), "nested more than %d levels deep", maxDepth)
 			} else {
-				w.resource(m, loc, "", node, rc)
+				w.resource(m, "", node, rc)
 			}
 			w.depth--
 		}
@@ -399,14 +399,14 @@ func (w *walker) item(el *spec.ElementDef, tr spec.TypeRef, typ string, val, ext
 	}
 	if p := sp.Primitive(typ); p != nil {
 		if val != nil {
-			w.primitive(val, p, loc)
+			w.primitive(val, p, node)
 		}
 		if ext != nil {
-			if m, ok := w.objectValue(ext, loc); ok {
+			if m, ok := w.objectValue(ext, node); ok {
 				if val == nil {
-					w.ele1(m, loc)
+					w.ele1(m, node)
 				}
-				w.object(m, w.v.element.Children(), loc, node, rc, false, w.v.element)
+				w.object(m, w.v.element.Children(), node, rc, false, w.v.element)
 			}
 		}
 		return
@@ -415,70 +415,70 @@ func (w *walker) item(el *spec.ElementDef, tr spec.TypeRef, typ string, val, ext
 	if td == nil || td.Root() == nil {
 		return
 	}
-	m, ok := w.objectValue(val, loc)
+	m, ok := w.objectValue(val, node)
 	if !ok {
 		return
 	}
-	w.ele1(m, loc)
-	w.object(m, td.Root().Children(), loc, node, rc, false, el, td.Root())
+	w.ele1(m, node)
+	w.object(m, td.Root().Children(), node, rc, false, el, td.Root())
 	if typ == "Reference" {
-		w.reference(m, el, tr, loc, rc)
+		w.reference(m, el, tr, node, rc)
 	}
 }
 
 // ele1 checks invariant ele-1 directly: an element needs a value or
 // children other than its id.
-func (w *walker) ele1(m map[string]any, loc string) {
+func (w *walker) ele1(m map[string]any, node *fpNode) {
 	if _, onlyID := m["id"]; onlyID && len(m) == 1 {
-		w.add(CodeInvariant, loc, "ele-1: all FHIR elements must have a @value or children")
+		w.add(CodeInvariant, node.path(), "ele-1: all FHIR elements must have a @value or children")
 	}
 }
 
 // objectValue returns val as a JSON object, reporting it when it is not one.
-func (w *walker) objectValue(val any, loc string) (map[string]any, bool) {
+func (w *walker) objectValue(val any, node *fpNode) (map[string]any, bool) {
 	m, ok := val.(map[string]any)
 	if !ok {
-		w.add(CodeStructure, loc, "expected a JSON object, found %s", kindOf(val))
+		w.add(CodeStructure, node.path(), "expected a JSON object, found %s", kindOf(val))
 	}
 	return m, ok
 }
 
 // primitive checks a primitive value's JSON kind and format.
-func (w *walker) primitive(val any, p *spec.PrimitiveDef, loc string) {
+func (w *walker) primitive(val any, p *spec.PrimitiveDef, node *fpNode) {
 	var s string
 	switch p.Name {
 	case "boolean":
 		if _, ok := val.(bool); !ok {
-			w.add(CodeStructure, loc, "expected a JSON boolean for %s, found %s", p.Name, kindOf(val))
+			w.add(CodeStructure, node.path(), "expected a JSON boolean for %s, found %s", p.Name, kindOf(val))
 		}
 		return
 	case "integer", "positiveInt", "unsignedInt", "decimal":
 		n, ok := val.(json.Number)
 		if !ok {
-			w.add(CodeStructure, loc, "expected a JSON number for %s, found %s", p.Name, kindOf(val))
+			w.add(CodeStructure, node.path(), "expected a JSON number for %s, found %s", p.Name, kindOf(val))
 			return
 		}
 		s = n.String()
 		if p.Name != "decimal" {
 			if _, err := strconv.ParseInt(s, 10, 32); err != nil {
-				w.add(CodeValue, loc, "%s is not a valid %s (32-bit integer)", trunc(s), p.Name)
+				w.add(CodeValue, node.path(), "%s is not a valid %s (32-bit integer)", trunc(s), p.Name)
 				return
 			}
 		}
 	default:
 		str, ok := val.(string)
 		if !ok {
-			w.add(CodeStructure, loc, "expected a JSON string for %s, found %s", p.Name, kindOf(val))
+			w.add(CodeStructure, node.path(), "expected a JSON string for %s, found %s", p.Name, kindOf(val))
 			return
 		}
 		if str == "" {
-			w.add(CodeValue, loc, "empty strings are not allowed")
+			w.add(CodeValue, node.path(), "empty strings are not allowed")
 			return
 		}
 		s = str
 	}
 	if valid := w.v.formats[p.Name]; valid != nil && !valid(s) {
-		w.add(CodeValue, loc, "%q is not a valid %s", trunc(s), p.Name)
+		w.add(CodeValue, node.path(), "%q is not a valid %s", trunc(s), p.Name)
 	}
 }
 
