@@ -1,0 +1,79 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// capabilityStatement renders what this handler does, and nothing more: the
+// instance and type interactions it routes, versioned storage, update as
+// create, and $validate. Search parameters, conditional operations and
+// batch/transaction are left out until they are implemented.
+func (s *Server) capabilityStatement() ([]byte, error) {
+	type (
+		code struct {
+			Code string `json:"code"`
+		}
+		resourceCap struct {
+			Type              string              `json:"type"`
+			Interaction       []code              `json:"interaction"`
+			Versioning        string              `json:"versioning"`
+			ReadHistory       bool                `json:"readHistory"`
+			UpdateCreate      bool                `json:"updateCreate"`
+			ConditionalCreate bool                `json:"conditionalCreate"`
+			ConditionalRead   string              `json:"conditionalRead"`
+			ConditionalUpdate bool                `json:"conditionalUpdate"`
+			ConditionalDelete string              `json:"conditionalDelete"`
+			Operation         []map[string]string `json:"operation"`
+		}
+	)
+	validateOp := []map[string]string{{"name": "validate", "definition": "http://hl7.org/fhir/OperationDefinition/Resource-validate"}}
+	interactions := []code{{"read"}, {"vread"}, {"update"}, {"delete"}, {"history-instance"}, {"history-type"}, {"create"}}
+	var resources []resourceCap
+	for _, t := range s.spec.Resources() {
+		resources = append(resources, resourceCap{
+			Type:              t,
+			Interaction:       interactions,
+			Versioning:        "versioned",
+			ReadHistory:       true,
+			UpdateCreate:      true,
+			ConditionalRead:   "not-supported",
+			ConditionalDelete: "not-supported",
+			Operation:         validateOp,
+		})
+	}
+	cs := map[string]any{
+		"resourceType": "CapabilityStatement",
+		"status":       "active",
+		"date":         time.Now().UTC().Format(time.DateOnly),
+		"kind":         "instance",
+		"software":     map[string]string{"name": "Plexus"},
+		"implementation": map[string]string{
+			"description": "Plexus FHIR R4 server",
+			"url":         s.opts.BaseURL,
+		},
+		"fhirVersion": s.spec.FHIRVersion(),
+		"format":      []string{"application/fhir+json", "json"},
+		"rest": []map[string]any{{
+			"mode":        "server",
+			"resource":    resources,
+			"interaction": []code{{"history-system"}},
+			"operation":   validateOp,
+		}},
+	}
+	if s.opts.BaseURL == "" {
+		delete(cs["implementation"].(map[string]string), "url")
+	}
+	body, err := json.Marshal(cs)
+	if err != nil {
+		return nil, fmt.Errorf("fhir/server: encoding the CapabilityStatement: %w", err)
+	}
+	return body, nil
+}
+
+// metadata is GET [base]/metadata.
+func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.caps)
+}

@@ -1,0 +1,184 @@
+// Package server serves the FHIR R4 REST API over a [repo.Repo]: read, vread,
+// create, update (and update-as-create), delete, history at instance, type
+// and system level, $validate, and a CapabilityStatement at /metadata that
+// lists exactly these.
+//
+// Every write is validated before it reaches the repository: a body that is
+// not JSON is a 400, a resource that breaks the definitions a 422 carrying the
+// validator's OperationOutcome. Every error answer is an OperationOutcome with
+// the matching HTTP status, including unknown routes and methods.
+//
+// Search, conditional operations (If-None-Exist, conditional update and
+// delete), batch and transaction Bundles and JSON Patch are not implemented
+// yet; their routes answer 501 with an OperationOutcome that says so, and the
+// CapabilityStatement does not claim them.
+//
+// The handler never logs resource content: only the method, the route and,
+// for a failure of the store, the error.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/plexus-health/plexus/fhir/repo"
+	"github.com/plexus-health/plexus/fhir/spec"
+	"github.com/plexus-health/plexus/fhir/validate"
+)
+
+// DefaultMaxBody is the default request body limit: 16 MiB, room for a large
+// resource with attachments inlined.
+const DefaultMaxBody = 16 << 20
+
+// Options configure the handler. The zero value serves under /fhir.
+type Options struct {
+	// Base is the path the API is served under, "/fhir" if empty.
+	Base string
+	// BaseURL is the absolute service base ("https://example.org/fhir") used
+	// in Location headers and Bundle links. If empty it is built from each
+	// request's Host and scheme, which is right unless a proxy rewrites them.
+	BaseURL string
+	// MaxBody is the request body limit in bytes, DefaultMaxBody if zero.
+	MaxBody int64
+	// Logger receives failures of the store, never resource content;
+	// slog.Default() if nil.
+	Logger *slog.Logger
+}
+
+// Server is the FHIR REST handler built by [New].
+type Server struct {
+	repo   *repo.Repo
+	val    *validate.Validator
+	spec   *spec.Spec
+	opts   Options
+	mux    *http.ServeMux
+	log    *slog.Logger
+	caps   []byte // the CapabilityStatement, rendered once
+	broken error  // set when the definitions could not be loaded
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New returns the FHIR REST API over r, validating writes with v.
+func New(r *repo.Repo, v *validate.Validator, opts Options) http.Handler {
+	opts.Base = "/" + strings.Trim(opts.Base, "/")
+	if opts.Base == "/" {
+		opts.Base = "/fhir"
+	}
+	opts.BaseURL = strings.TrimSuffix(opts.BaseURL, "/")
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = DefaultMaxBody
+	}
+	s := &Server{repo: r, val: v, opts: opts, mux: http.NewServeMux(), log: opts.Logger}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	sp, err := spec.R4()
+	if err != nil {
+		// validate.New loads the same definitions, so this cannot happen
+		// with a working Validator; answer 500 rather than panic.
+		s.broken = err
+		return s
+	}
+	s.spec = sp
+	if s.caps, err = s.capabilityStatement(); err != nil {
+		s.broken = err
+		return s
+	}
+	s.routes()
+	return s
+}
+
+// routes registers every interaction. ServeMux prefers the more specific
+// pattern, so the literal segments (metadata, _history, $validate) win over
+// {type} and {id}.
+func (s *Server) routes() {
+	b := s.opts.Base
+	handle := func(pattern string, h http.HandlerFunc) {
+		method, path, _ := strings.Cut(pattern, " ")
+		s.mux.HandleFunc(method+" "+b+path, h)
+	}
+	handle("GET /metadata", s.metadata)
+	handle("GET /_history", s.historySystem)
+	handle("POST /$validate", s.validateOp)
+	handle("POST /{type}", s.typed(s.create))
+	handle("GET /{type}/_history", s.typed(s.historyType))
+	handle("POST /{type}/$validate", s.typed(s.validateOp))
+	handle("GET /{type}/{id}", s.typed(s.read))
+	handle("PUT /{type}/{id}", s.typed(s.update))
+	handle("DELETE /{type}/{id}", s.typed(s.delete))
+	handle("GET /{type}/{id}/_history", s.typed(s.historyInstance))
+	handle("GET /{type}/{id}/_history/{vid}", s.typed(s.vread))
+
+	// Interactions not implemented yet: say so rather than 404 or 405.
+	handle("POST /{$}", s.notImplemented("batch and transaction Bundles are not supported yet"))
+	handle("GET /{type}", s.typed(s.notImplemented("search is not supported yet")))
+	handle("POST /{type}/_search", s.typed(s.notImplemented("search is not supported yet")))
+	handle("PUT /{type}", s.typed(s.notImplemented("conditional update needs search, which is not supported yet")))
+	handle("DELETE /{type}", s.typed(s.notImplemented("conditional delete needs search, which is not supported yet")))
+	handle("PATCH /{type}/{id}", s.typed(s.notImplemented("patch is not supported yet")))
+	s.mux.HandleFunc("/", s.noRoute)
+}
+
+// ServeHTTP checks what every request must satisfy (a JSON answer is
+// acceptable, the body is JSON and within the limit) and routes it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.broken != nil {
+		s.fail(w, r, s.broken)
+		return
+	}
+	if msg, ok := acceptsJSON(r); !ok {
+		writeOutcome(w, http.StatusNotAcceptable, "not-supported", msg)
+		return
+	}
+	if r.Body != nil && r.Body != http.NoBody {
+		if msg, ok := jsonContentType(r.Header.Get("Content-Type")); !ok {
+			writeOutcome(w, http.StatusUnsupportedMediaType, "not-supported", msg)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBody)
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// typed wraps a handler of /{type}/... routes: an unknown resource type is a
+// 404 before the handler runs.
+func (s *Server) typed(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if t := r.PathValue("type"); !s.spec.IsResource(t) {
+			writeOutcome(w, http.StatusNotFound, "not-supported", "resource type "+quote(t)+" is not a FHIR R4 resource type")
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Server) notImplemented(msg string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		writeOutcome(w, http.StatusNotImplemented, "not-supported", msg)
+	}
+}
+
+// noRoute answers requests no interaction matches.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch:
+		writeOutcome(w, http.StatusNotFound, "not-found", "no FHIR interaction at "+r.Method+" "+quote(r.URL.Path))
+	default:
+		w.Header().Set("Allow", "GET, HEAD, POST, PUT, DELETE")
+		writeOutcome(w, http.StatusMethodNotAllowed, "not-supported", "method "+r.Method+" is not supported")
+	}
+}
+
+// baseURL is the absolute service base for links in answers to r.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.opts.BaseURL != "" {
+		return s.opts.BaseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + s.opts.Base
+}
