@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/plexus-health/plexus/fhir/repo"
@@ -412,5 +415,70 @@ func TestBase(t *testing.T) {
 	}
 	if a := call(t, srv, "GET", "/fhir/metadata", ""); a.status != http.StatusNotFound {
 		t.Errorf("the default base still answers: %d", a.status)
+	}
+}
+
+// TestConcurrentIfMatch races clients updating from the same version: the
+// ETag check lets exactly one through, the rest get 412.
+func TestConcurrentIfMatch(t *testing.T) {
+	srv := testServer(t, Options{})
+	id := create(t, srv, "Patient", patient)
+	const clients = 8
+	statuses := make(chan int, clients)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			a := call(t, srv, "PUT", "/fhir/Patient/"+id, `{"resourceType":"Patient","id":"`+id+`","active":false}`, "If-Match", `W/"1"`)
+			statuses <- a.status
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	won := 0
+	for s := range statuses {
+		switch s {
+		case http.StatusOK:
+			won++
+		case http.StatusPreconditionFailed:
+		default:
+			t.Errorf("status %d", s)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d updates from version 1 succeeded, want 1", won)
+	}
+	if a := call(t, srv, "GET", "/fhir/Patient/"+id, ""); a.header.Get("ETag") != `W/"2"` {
+		t.Errorf("ETag %q after the race, want W/\"2\"", a.header.Get("ETag"))
+	}
+}
+
+// TestStoreFailure checks that a failing store gives a 500 outcome that
+// tells the client nothing internal, and that the log names the route and
+// error but never the resource.
+func TestStoreFailure(t *testing.T) {
+	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := repo.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := validate.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	srv := httptest.NewServer(New(r, v, Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))}))
+	defer srv.Close()
+	r.Close()
+	db.Close()
+
+	a := call(t, srv, "POST", "/fhir/Patient", patient)
+	if a.status != http.StatusInternalServerError || a.issue()["code"] != "exception" {
+		t.Fatalf("%d %s", a.status, a.raw)
+	}
+	if !strings.Contains(logged.String(), "POST /fhir/{type}") || strings.Contains(logged.String(), "Chalmers") {
+		t.Errorf("log: %s", logged.String())
 	}
 }
