@@ -18,6 +18,9 @@ import (
 	"github.com/plexus-health/plexus/engine/config"
 	"github.com/plexus-health/plexus/engine/journal"
 	"github.com/plexus-health/plexus/engine/node"
+	"github.com/plexus-health/plexus/fhir/repo"
+	fhirserver "github.com/plexus-health/plexus/fhir/server"
+	"github.com/plexus-health/plexus/fhir/validate"
 )
 
 const serveAbout = `
@@ -27,8 +30,11 @@ journal in an embedded SQLite database under --data (default: the
 configuration's data_dir, else ./data).
 
 Every message is stored before it is acknowledged. The admin API (/api/v1),
-Prometheus metrics (/metrics) and health checks (/healthz, /readyz) listen
-on the configuration's admin.listen (default 127.0.0.1:8080).
+Prometheus metrics (/metrics), health checks (/healthz, /readyz) and the
+FHIR R4 API (/fhir: create, read, vread, update, delete, history,
+$validate; search is not implemented yet) listen on the configuration's
+admin.listen (default 127.0.0.1:8080). There is no authentication yet:
+keep that address on loopback.
 
 The configuration is reloaded when its files change and on SIGHUP. A
 configuration that does not validate, or whose channels cannot start, is
@@ -99,8 +105,24 @@ func runServe(c *cli, args []string) int {
 		return exitFailure
 	}
 
+	fhirRepo, err := repo.New(n.Store())
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
+		n.Close(context.Background())
+		return exitFailure
+	}
+	defer fhirRepo.Close()
+	validator, err := validate.New()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
+		n.Close(context.Background())
+		return exitFailure
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/fhir/", fhirserver.New(fhirRepo, validator, fhirserver.Options{Base: "/fhir", Logger: log}))
+	mux.Handle("/", api.New(n, api.Options{Metrics: n.Prometheus(), Logger: log, AllowContent: true}))
 	admin := &http.Server{
-		Handler:           api.New(n, api.Options{Metrics: n.Prometheus(), Logger: log, AllowContent: true}),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -144,6 +166,7 @@ wait:
 	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	admin.Shutdown(shutdown)
+	fhirRepo.Close()
 	if err := n.Close(shutdown); err != nil {
 		log.Error("shutdown", "err", err)
 		return exitFailure

@@ -337,7 +337,23 @@ channels:
 	if !strings.Contains(string(metrics), `plexus_messages_received_total{channel="adt"} 21`) {
 		t.Errorf("metrics lack the received count")
 	}
-	if strings.Contains(p.out.String(), "Doe") {
+	// The FHIR API is served beside the admin API.
+	patient := `{"resourceType":"Patient","name":[{"family":"Fhirtest","given":["Ada"]}],"birthDate":"1970-01-01"}`
+	resp, err = http.Post("http://"+p.admin+"/fhir/Patient", "application/fhir+json", strings.NewReader(patient))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusCreated || !strings.Contains(loc, "/fhir/Patient/") {
+		t.Fatalf("FHIR create: %d %q", resp.StatusCode, loc)
+	}
+	var read map[string]any
+	p.getJSON(t, loc[strings.Index(loc, "/fhir/"):], &read)
+	if read["birthDate"] != "1970-01-01" || read["meta"] == nil {
+		t.Errorf("FHIR read back %v", read)
+	}
+	if strings.Contains(p.out.String(), "Doe") || strings.Contains(p.out.String(), "Fhirtest") {
 		t.Error("the log contains patient data")
 	}
 	p.stop(t)

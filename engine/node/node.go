@@ -99,6 +99,10 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 // Journal returns the node's journal.
 func (n *Node) Journal() *journal.Journal { return n.j }
 
+// Store returns the node's database, shared by the journal and the FHIR
+// repository.
+func (n *Node) Store() *store.DB { return n.db }
+
 // Prometheus returns the registry holding the node's metrics.
 func (n *Node) Prometheus() *prometheus.Registry { return n.prom }
 
