@@ -8,8 +8,9 @@ import (
 )
 
 // capabilityStatement renders what this handler does, and nothing more: the
-// instance and type interactions it routes, versioned storage, update as
-// create, and $validate. Search parameters, conditional operations and
+// instance and type interactions it routes (patch as JSON Patch), versioned
+// storage, update as create, conditional read, and $validate. Search
+// parameters, the other conditional operations and
 // batch/transaction are left out until they are implemented.
 func (s *Server) capabilityStatement() ([]byte, error) {
 	type (
@@ -30,7 +31,7 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 		}
 	)
 	validateOp := []map[string]string{{"name": "validate", "definition": "http://hl7.org/fhir/OperationDefinition/Resource-validate"}}
-	interactions := []code{{"read"}, {"vread"}, {"update"}, {"delete"}, {"history-instance"}, {"history-type"}, {"create"}}
+	interactions := []code{{"read"}, {"vread"}, {"update"}, {"patch"}, {"delete"}, {"history-instance"}, {"history-type"}, {"create"}}
 	var resources []resourceCap
 	for _, t := range s.spec.Resources() {
 		resources = append(resources, resourceCap{
@@ -39,7 +40,7 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 			Versioning:        "versioned",
 			ReadHistory:       true,
 			UpdateCreate:      true,
-			ConditionalRead:   "not-supported",
+			ConditionalRead:   "full-support", // If-None-Match and If-Modified-Since
 			ConditionalDelete: "not-supported",
 			Operation:         validateOp,
 		})

@@ -10,8 +10,9 @@ import (
 )
 
 // TestCapabilityStatement holds /metadata to what the handler does: every
-// resource type with exactly the routed interactions, and no claim of
-// search or conditional operations.
+// resource type with exactly the routed interactions (patch included),
+// conditional read, and no claim of search or the other conditional
+// operations.
 func TestCapabilityStatement(t *testing.T) {
 	srv := testServer(t, Options{})
 	a := call(t, srv, "GET", "/fhir/metadata", "")
@@ -59,7 +60,7 @@ func TestCapabilityStatement(t *testing.T) {
 		t.Fatal(err)
 	}
 	var types []string
-	want := []string{"create", "delete", "history-instance", "history-type", "read", "update", "vread"}
+	want := []string{"create", "delete", "history-instance", "history-type", "patch", "read", "update", "vread"}
 	for _, r := range rest.Resource {
 		types = append(types, r.Type)
 		var got []string
@@ -71,7 +72,7 @@ func TestCapabilityStatement(t *testing.T) {
 			t.Errorf("%s interactions %v, want %v", r.Type, got, want)
 		}
 		if r.Versioning != "versioned" || !r.UpdateCreate || r.ConditionalCreate || r.ConditionalUpdate ||
-			r.ConditionalRead != "not-supported" || r.ConditionalDelete != "not-supported" ||
+			r.ConditionalRead != "full-support" || r.ConditionalDelete != "not-supported" ||
 			len(r.SearchParam) != 0 || len(r.SearchInclude) != 0 {
 			t.Errorf("%s claims %+v", r.Type, r)
 		}

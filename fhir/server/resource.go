@@ -17,25 +17,11 @@ import (
 // which keeps the client's member order; the decoded map goes to the
 // validator.
 func (s *Server) body(w http.ResponseWriter, r *http.Request) (raw []byte, doc map[string]any, ok bool) {
-	raw, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.fail(w, r, err)
-		} else {
-			writeOutcome(w, http.StatusBadRequest, "invalid", "reading the request body: "+err.Error())
-		}
+	raw, ok = s.readBody(w, r)
+	if !ok {
 		return nil, nil, false
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	err = dec.Decode(&v)
-	if err == nil {
-		if _, err2 := dec.Token(); !errors.Is(err2, io.EOF) {
-			err = errors.New("data after the JSON value")
-		}
-	}
+	v, err := decodeJSON(raw)
 	if err != nil {
 		writeOutcome(w, http.StatusBadRequest, "invalid", "the body is not valid JSON: "+err.Error())
 		return nil, nil, false
@@ -46,6 +32,37 @@ func (s *Server) body(w http.ResponseWriter, r *http.Request) (raw []byte, doc m
 		return nil, nil, false
 	}
 	return raw, doc, true
+}
+
+// readBody reads the request body whole. It answers the request itself and
+// returns ok false when the body is too large (413) or cannot be read (400).
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.fail(w, r, err)
+		} else {
+			writeOutcome(w, http.StatusBadRequest, "invalid", "reading the request body: "+err.Error())
+		}
+		return nil, false
+	}
+	return raw, true
+}
+
+// decodeJSON decodes one JSON value, numbers as json.Number so that they
+// keep their digits, and refuses data after it.
+func decodeJSON(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("data after the JSON value")
+	}
+	return v, nil
 }
 
 // resource reads the body of a create or update of type typ and validates
@@ -89,7 +106,8 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	s.writeVersion(w, r, http.StatusCreated, v)
 }
 
-// read is GET [base]/[type]/[id].
+// read is GET [base]/[type]/[id], conditional on If-None-Match and
+// If-Modified-Since: 304 without a body when the client's copy is current.
 func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 	v, err := s.repo.Read(r.Context(), r.PathValue("type"), r.PathValue("id"))
 	if err != nil {
@@ -97,6 +115,10 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setVersionHeaders(w, v.VersionID, v.LastUpdated)
+	if notModified(r, v) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	writeJSON(w, http.StatusOK, v.Resource)
 }
 

@@ -1,7 +1,8 @@
-// Package server serves the FHIR R4 REST API over a [repo.Repo]: read, vread,
-// create, update (and update-as-create), delete, history at instance, type
-// and system level, $validate, and a CapabilityStatement at /metadata that
-// lists exactly these.
+// Package server serves the FHIR R4 REST API over a [repo.Repo]: read (with
+// If-None-Match and If-Modified-Since), vread, create, update (and
+// update-as-create), JSON Patch, delete, history at instance, type and
+// system level, $validate, and a CapabilityStatement at /metadata that lists
+// exactly these.
 //
 // Every write is validated before it reaches the repository: a body that is
 // not JSON is a 400, a resource that breaks the definitions a 422 carrying the
@@ -9,9 +10,10 @@
 // the matching HTTP status, including unknown routes and methods.
 //
 // Search, conditional operations (If-None-Exist, conditional update and
-// delete), batch and transaction Bundles and JSON Patch are not implemented
-// yet; their routes answer 501 with an OperationOutcome that says so, and the
-// CapabilityStatement does not claim them.
+// delete) and batch and transaction Bundles are not implemented yet; their
+// routes answer 501 with an OperationOutcome that says so, and the
+// CapabilityStatement does not claim them. PATCH takes JSON Patch only: a
+// FHIRPath Patch (a Parameters body) is refused with 415.
 //
 // The handler never logs resource content: only the method, the route and,
 // for a failure of the store, the error.
@@ -108,6 +110,7 @@ func (s *Server) routes() {
 	handle("GET /{type}/{id}", s.typed(s.read))
 	handle("PUT /{type}/{id}", s.typed(s.update))
 	handle("DELETE /{type}/{id}", s.typed(s.delete))
+	handle("PATCH /{type}/{id}", s.typed(s.patch))
 	handle("GET /{type}/{id}/_history", s.typed(s.historyInstance))
 	handle("GET /{type}/{id}/_history/{vid}", s.typed(s.vread))
 
@@ -117,7 +120,6 @@ func (s *Server) routes() {
 	handle("POST /{type}/_search", s.typed(s.notImplemented("search is not supported yet")))
 	handle("PUT /{type}", s.typed(s.notImplemented("conditional update needs search, which is not supported yet")))
 	handle("DELETE /{type}", s.typed(s.notImplemented("conditional delete needs search, which is not supported yet")))
-	handle("PATCH /{type}/{id}", s.typed(s.notImplemented("patch is not supported yet")))
 	s.mux.HandleFunc("/", s.noRoute)
 }
 
@@ -133,7 +135,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Body != nil && r.Body != http.NoBody {
-		if msg, ok := jsonContentType(r.Header.Get("Content-Type")); !ok {
+		check := jsonContentType
+		if r.Method == http.MethodPatch {
+			check = patchContentType
+		}
+		if msg, ok := check(r.Header.Get("Content-Type")); !ok {
 			writeOutcome(w, http.StatusUnsupportedMediaType, "not-supported", msg)
 			return
 		}
@@ -166,7 +172,7 @@ func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch:
 		writeOutcome(w, http.StatusNotFound, "not-found", "no FHIR interaction at "+r.Method+" "+quote(r.URL.Path))
 	default:
-		w.Header().Set("Allow", "GET, HEAD, POST, PUT, DELETE")
+		w.Header().Set("Allow", "GET, HEAD, POST, PUT, DELETE, PATCH")
 		writeOutcome(w, http.StatusMethodNotAllowed, "not-supported", "method "+r.Method+" is not supported")
 	}
 }

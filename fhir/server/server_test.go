@@ -200,7 +200,7 @@ func TestErrors(t *testing.T) {
 		{"transaction slash", "POST", "/fhir/", `{"resourceType":"Bundle","type":"transaction"}`, nil, 501, "not-supported"},
 		{"conditional update", "PUT", "/fhir/Patient?identifier=x", patient, nil, 501, "not-supported"},
 		{"conditional delete", "DELETE", "/fhir/Patient?identifier=x", "", nil, 501, "not-supported"},
-		{"patch", "PATCH", "/fhir/Patient/" + id, `[]`, []string{"Content-Type", "application/json"}, 501, "not-supported"},
+		{"patch as JSON", "PATCH", "/fhir/Patient/" + id, `[]`, []string{"Content-Type", "application/json"}, 415, "not-supported"},
 		{"delete with If-Match", "DELETE", "/fhir/Patient/" + id, "", []string{"If-Match", `W/"1"`}, 501, "not-supported"},
 		{"no route", "GET", "/fhir/Patient/" + id + "/_history/1/more", "", nil, 404, "not-found"},
 		{"no method", "OPTIONS", "/fhir/Patient", "", nil, 405, "not-supported"},
