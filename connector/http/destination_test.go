@@ -38,7 +38,7 @@ func TestDestinationOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := NewDestination(conntest.Env(t, nil), conntest.Options(tt.yaml))
-		checkErr(t, tt.yaml, err, tt.want)
+		conntest.CheckErr(t, tt.yaml, err, tt.want)
 	}
 }
 

@@ -34,7 +34,7 @@ func TestSourceOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := NewSource(conntest.Env(t, nil), conntest.Options(tt.yaml))
-		checkErr(t, tt.yaml, err, tt.want)
+		conntest.CheckErr(t, tt.yaml, err, tt.want)
 	}
 }
 
@@ -57,19 +57,7 @@ func TestDestinationOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := NewDestination(conntest.Env(t, nil), conntest.Options(tt.yaml))
-		checkErr(t, tt.yaml, err, tt.want)
-	}
-}
-
-func checkErr(t *testing.T, input string, err error, want string) {
-	t.Helper()
-	switch {
-	case want == "" && err != nil:
-		t.Errorf("%q: unexpected error: %v", input, err)
-	case want != "" && err == nil:
-		t.Errorf("%q: no error, want one containing %q", input, want)
-	case want != "" && !strings.Contains(err.Error(), want):
-		t.Errorf("%q: error %q does not contain %q", input, err, want)
+		conntest.CheckErr(t, tt.yaml, err, tt.want)
 	}
 }
 

@@ -203,3 +203,17 @@ func NoContentLogged(t testing.TB, buf *SyncBuffer, marker string) {
 		t.Errorf("logs contain message content %q:\n%s", marker, logs)
 	}
 }
+
+// CheckErr checks the error a factory returned for the options input: none
+// when want is empty, else one containing want.
+func CheckErr(t testing.TB, input string, err error, want string) {
+	t.Helper()
+	switch {
+	case want == "" && err != nil:
+		t.Errorf("%q: unexpected error: %v", input, err)
+	case want != "" && err == nil:
+		t.Errorf("%q: no error, want one containing %q", input, want)
+	case want != "" && !strings.Contains(err.Error(), want):
+		t.Errorf("%q: error %q does not contain %q", input, err, want)
+	}
+}
