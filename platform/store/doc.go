@@ -1,7 +1,7 @@
 // Package store opens Plexus's SQL database and keeps its schema current.
 //
 // One set of schema definitions serves both dialects: the migration files in
-// migrations/ use a few tokens ({{ID}}, {{BLOB}}, {{BIGINT}}) that are
+// migrations/ use a few tokens ({{ID}}, {{BLOB}}, {{BIGINT}}, {{REAL}}) that are
 // rendered for SQLite or PostgreSQL before pressly/goose applies them. SQLite
 // in the data directory, in WAL mode, is the embedded default; PostgreSQL is
 // the scale-out store. SQLite runs as WebAssembly inside the process
