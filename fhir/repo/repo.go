@@ -100,6 +100,28 @@ func (r *Repo) closeStmts() {
 	}
 }
 
+// Prepared is a resource parsed, checked and indexed for search, ready for
+// [Writer.Put]. Preparing is the CPU work of a write; it needs no
+// transaction, so a transaction Bundle prepares its entries in parallel
+// before it takes the store's single writer.
+type Prepared struct{ d *document }
+
+// Type is the prepared resource's type.
+func (p *Prepared) Type() string { return p.d.typ }
+
+// ID is the id element of the prepared resource as sent, "" when absent.
+func (p *Prepared) ID() string { return p.d.id }
+
+// Prepare parses resource, a JSON resource of type typ, and extracts its
+// search index values.
+func (r *Repo) Prepare(typ string, resource []byte) (*Prepared, error) {
+	d, err := parseResource(typ, resource)
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{d: d}, nil
+}
+
 // Create stores a new resource of type resourceType under a new random id
 // (an id in the resource is replaced) and returns its first version.
 func (r *Repo) Create(ctx context.Context, resourceType string, resource []byte) (*Version, error) {

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/plexus-health/plexus/fhir/index"
 )
 
 // The server owns three elements of a stored resource: id, meta.versionId
@@ -28,6 +30,7 @@ type document struct {
 	id      string // the id element as sent, "" when absent
 	members []member
 	meta    []member // members of meta as sent; nil when meta is absent
+	idx     *index.Entries
 }
 
 // parseResource checks that body is a JSON object whose resourceType is typ
@@ -73,6 +76,11 @@ func parseResource(typ string, body []byte) (*document, error) {
 	}
 	if !sawType {
 		return nil, invalid("resource has no resourceType")
+	}
+	// The search values depend only on what the client sent: id, versionId
+	// and lastUpdated are searched through fhir_resources' own columns.
+	if d.idx, err = index.Extract(typ, compact.Bytes()); err != nil {
+		return nil, invalid("resource: %v", err)
 	}
 	return d, nil
 }
@@ -260,9 +268,9 @@ func validID(s string) bool {
 	return true
 }
 
-// newID returns a random version 4 UUID in lowercase hex, a valid FHIR id of
+// NewID returns a random version 4 UUID in lowercase hex, a valid FHIR id of
 // 36 characters with 122 random bits.
-func newID() string {
+func NewID() string {
 	var b [16]byte
 	rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
 	b[6] = b[6]&0x0f | 0x40

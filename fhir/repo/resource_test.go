@@ -20,9 +20,9 @@ func TestParseVersion(t *testing.T) {
 func TestNewID(t *testing.T) {
 	seen := map[string]bool{}
 	for range 1000 {
-		id := newID()
+		id := NewID()
 		if !validID(id) || len(id) != 36 || id[14] != '4' || seen[id] {
-			t.Fatalf("newID() = %q", id)
+			t.Fatalf("NewID() = %q", id)
 		}
 		seen[id] = true
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/plexus-health/plexus/fhir/index"
 )
 
 // Method says what a version did to its resource.
@@ -78,6 +80,25 @@ func (w *Writer) Delete(ctx context.Context, typ, id string) (*Version, error) {
 	return w.delete(ctx, typ, id)
 }
 
+// Put writes p as the next version of its type/id, creating the resource if
+// it is absent or deleted (created is then true), like Update. A transaction
+// Bundle uses it with a fresh [NewID] for each create, so that references to
+// the new resource can be rewritten before anything is written. A non-empty
+// ifMatch must name the current version. An id in p must equal id.
+func (w *Writer) Put(ctx context.Context, p *Prepared, id, ifMatch string) (v *Version, created bool, err error) {
+	if !validID(id) {
+		return nil, false, invalid("id %q is not a FHIR id", id)
+	}
+	if p.d.id != "" && p.d.id != id {
+		return nil, false, invalid("resource id %q does not match %q", p.d.id, id)
+	}
+	return w.update(ctx, p.d, id, ifMatch)
+}
+
+// Tx is the transaction the Writer writes in, for queries (such as the
+// matches of a conditional operation) that must see its writes.
+func (w *Writer) Tx() *sql.Tx { return w.tx }
+
 // Read returns the current version of typ/id as this transaction sees it.
 func (w *Writer) Read(ctx context.Context, typ, id string) (*Version, error) {
 	return w.r.read(ctx, w.tx.StmtContext(ctx, w.r.stmts.read), typ, id)
@@ -122,7 +143,7 @@ func (w *Writer) current(ctx context.Context, typ, id string) (current, error) {
 
 func (w *Writer) create(ctx context.Context, d *document) (*Version, error) {
 	// A fresh random id is absent; the primary key catches the impossible.
-	return w.write(ctx, d.typ, newID(), d, current{}, MethodCreate)
+	return w.write(ctx, d.typ, NewID(), d, current{}, MethodCreate)
 }
 
 func (w *Writer) update(ctx context.Context, d *document, id, ifMatch string) (*Version, bool, error) {
@@ -202,6 +223,13 @@ func (w *Writer) write(ctx context.Context, typ, id string, d *document, cur cur
 	}
 	if _, err := w.tx.StmtContext(ctx, w.r.stmts.insertVersion).ExecContext(ctx, typ, id, version, at, string(method), nullable(v.Resource)); err != nil {
 		return nil, fmt.Errorf("fhir/repo: writing version %d of %s/%s: %w", version, typ, id, err)
+	}
+	var idx *index.Entries
+	if d != nil {
+		idx = d.idx
+	}
+	if err := index.Write(ctx, w.tx, typ, id, idx, cur.exists); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
