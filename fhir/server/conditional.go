@@ -1,7 +1,12 @@
 package server
 
 import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -55,4 +60,247 @@ func versionOf(tag string) (string, bool) {
 		return "", false
 	}
 	return strconv.FormatInt(n, 10), true
+}
+
+// Matcher finds the resources a conditional query selects: the
+// If-None-Exist of a create, the query of a conditional update or delete,
+// and the conditional references and requests of a Bundle. fhir/search's
+// Searcher is one.
+type Matcher interface {
+	// Match returns the ids of the live resources of type typ that params
+	// select, inside tx when tx is not nil (so that the answer holds for
+	// the writes of that transaction). A query that cannot be run as
+	// written is an error for which isQueryError is true.
+	Match(ctx context.Context, tx *sql.Tx, typ string, params url.Values) ([]string, error)
+}
+
+// conditionalQuery reads the query of a conditional update or delete: the
+// request's query without the parameters that shape the answer rather
+// than select resources (_format). An empty query is refused: it would
+// match every resource of the type.
+func conditionalQuery(r *http.Request) (url.Values, bool) {
+	q := r.URL.Query()
+	q.Del("_format")
+	return q, len(q) > 0
+}
+
+// createIfNoneExist is POST [base]/[type] with If-None-Exist: the resource
+// is created only if the query matches nothing; one match answers 200 with
+// that resource, several 412. The match and the write run in one
+// transaction, so two such creates racing create one resource.
+func (s *Server) createIfNoneExist(w http.ResponseWriter, r *http.Request, typ string, raw []byte) {
+	q, err := url.ParseQuery(strings.TrimPrefix(strings.TrimPrefix(r.Header.Get("If-None-Exist"), typ), "?"))
+	if err != nil || len(q) == 0 {
+		writeOutcome(w, http.StatusBadRequest, "invalid", "If-None-Exist "+quote(r.Header.Get("If-None-Exist"))+" is not a search query")
+		return
+	}
+	id := repo.NewID()
+	p, err := s.repo.Prepare(typ, setID(raw, id))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v *repo.Version
+	status := http.StatusCreated
+	err = s.repo.Tx(r.Context(), func(tw *repo.Writer) error {
+		ids, err := s.match.Match(r.Context(), tw.Tx(), typ, q)
+		if err != nil {
+			return err
+		}
+		switch len(ids) {
+		case 0:
+			v, _, err = tw.Put(r.Context(), p, id, "")
+			return err
+		case 1:
+			status = http.StatusOK
+			v, err = tw.Read(r.Context(), typ, ids[0])
+			return err
+		}
+		return &preconditionError{fmt.Sprintf("If-None-Exist matches %d %s resources; it must match at most one", len(ids), typ)}
+	})
+	if err != nil {
+		s.failConditional(w, r, err)
+		return
+	}
+	s.writeVersion(w, r, status, v)
+}
+
+// conditionalUpdate is PUT [base]/[type]?query. One match is updated (an
+// id in the body must be its id); no match creates the resource, under the
+// body's id if it has one and no other resource has that id; several
+// matches are a 412.
+func (s *Server) conditionalUpdate(w http.ResponseWriter, r *http.Request) {
+	typ := r.PathValue("type")
+	if s.match == nil {
+		writeOutcome(w, http.StatusNotImplemented, "not-supported", "conditional update needs search, which this server does not have")
+		return
+	}
+	q, ok := conditionalQuery(r)
+	if !ok {
+		writeOutcome(w, http.StatusBadRequest, "invalid", "a conditional update needs a search query")
+		return
+	}
+	raw, doc, ok := s.resource(w, r, typ)
+	if !ok {
+		return
+	}
+	bodyID, _ := doc["id"].(string)
+	// The id is decided in the transaction; the prepared resource carries
+	// the body's id, or a fresh one that is used only if nothing matches.
+	id := bodyID
+	if id == "" {
+		id = repo.NewID()
+		raw = setID(raw, id)
+	}
+	p, err := s.repo.Prepare(typ, raw)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v *repo.Version
+	var created bool
+	err = s.repo.Tx(r.Context(), func(tw *repo.Writer) error {
+		ids, err := s.match.Match(r.Context(), tw.Tx(), typ, q)
+		if err != nil {
+			return err
+		}
+		switch len(ids) {
+		case 0:
+			if bodyID != "" {
+				// The body names a resource the query does not match: do
+				// not overwrite it.
+				if _, err := tw.Read(r.Context(), typ, bodyID); err == nil {
+					return &conflictError{typ + "/" + bodyID + " exists but does not match the query; a conditional update must not replace it"}
+				}
+			}
+		case 1:
+			if bodyID == "" {
+				// Prepared under the fresh id; write it under the match's.
+				var err error
+				if p, err = s.repo.Prepare(typ, setID(raw, ids[0])); err != nil {
+					return err
+				}
+			} else if bodyID != ids[0] {
+				return fmt.Errorf("%w: the body's id %s is not %s, the id of the resource the query matches", repo.ErrInvalid, quote(bodyID), quote(ids[0]))
+			}
+			id = ids[0]
+		default:
+			return &preconditionError{fmt.Sprintf("the conditional update matches %d %s resources; it must match at most one", len(ids), typ)}
+		}
+		v, created, err = tw.Put(r.Context(), p, id, r.Header.Get("If-Match"))
+		return err
+	})
+	if err != nil {
+		s.failConditional(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	s.writeVersion(w, r, status, v)
+}
+
+// conditionalDelete is DELETE [base]/[type]?query: the one resource the
+// query matches is deleted; no match succeeds with nothing to delete, as
+// an ordinary delete of an absent resource does; several matches are a
+// 412 (this server does not delete several at once).
+func (s *Server) conditionalDelete(w http.ResponseWriter, r *http.Request) {
+	typ := r.PathValue("type")
+	if s.match == nil {
+		writeOutcome(w, http.StatusNotImplemented, "not-supported", "conditional delete needs search, which this server does not have")
+		return
+	}
+	q, ok := conditionalQuery(r)
+	if !ok {
+		writeOutcome(w, http.StatusBadRequest, "invalid", "a conditional delete needs a search query")
+		return
+	}
+	var v *repo.Version
+	var id string
+	err := s.repo.Tx(r.Context(), func(tw *repo.Writer) error {
+		ids, err := s.match.Match(r.Context(), tw.Tx(), typ, q)
+		if err != nil {
+			return err
+		}
+		switch len(ids) {
+		case 0:
+			return nil
+		case 1:
+			id = ids[0]
+			if im := r.Header.Get("If-Match"); im != "" {
+				cur, err := tw.Read(r.Context(), typ, id)
+				if err != nil {
+					return err
+				}
+				if want, ok := versionOf(im); !ok || want != cur.VersionID {
+					return &repo.VersionConflictError{Type: typ, ID: id, Expected: im, Current: cur.VersionID}
+				}
+			}
+			v, err = tw.Delete(r.Context(), typ, id)
+			return err
+		}
+		return &preconditionError{fmt.Sprintf("the conditional delete matches %d %s resources; this server deletes one at most", len(ids), typ)}
+	})
+	if err != nil {
+		s.failConditional(w, r, err)
+		return
+	}
+	msg := "no " + typ + " matches the query; nothing to delete"
+	if v != nil {
+		setVersionHeaders(w, v.VersionID, v.LastUpdated)
+		msg = typ + "/" + id + " is deleted (version " + v.VersionID + ")"
+	}
+	if preferReturn(r) == returnOperationOutcome {
+		writeOutcome(w, http.StatusOK, "informational", msg)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// preconditionError is a condition that matched several resources (412).
+type preconditionError struct{ msg string }
+
+func (e *preconditionError) Error() string { return e.msg }
+
+// conflictError is a conditional write that would overwrite a resource the
+// condition did not select (409).
+type conflictError struct{ msg string }
+
+func (e *conflictError) Error() string { return e.msg }
+
+// failConditional answers the failure of a conditional write.
+func (s *Server) failConditional(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		pre      *preconditionError
+		conflict *conflictError
+	)
+	switch {
+	case errors.As(err, &pre):
+		writeOutcome(w, http.StatusPreconditionFailed, "multiple-matches", pre.msg)
+	case errors.As(err, &conflict):
+		writeOutcome(w, http.StatusConflict, "conflict", conflict.msg)
+	case isQueryError(err):
+		writeOutcome(w, http.StatusBadRequest, "invalid", err.Error())
+	default:
+		s.fail(w, r, err)
+	}
+}
+
+// setID returns the resource with its top-level id set to id, for a
+// resource that is written under an id the server chose. A resource
+// without an id is returned as it is: the repository adds the id.
+func setID(raw []byte, id string) []byte {
+	sc, err := scanRefs(raw)
+	if err != nil {
+		return raw // the repository reports the JSON error
+	}
+	return sc.rewrite(raw, id, func(string) (string, bool) { return "", false })
+}
+
+// isQueryError tells a query the Matcher cannot run as written (400) from a
+// failure of the store.
+func isQueryError(err error) bool {
+	var q interface{ QueryError() bool }
+	return errors.As(err, &q) && q.QueryError()
 }

@@ -89,13 +89,18 @@ func (s *Server) resource(w http.ResponseWriter, r *http.Request, typ string) (r
 
 // create is POST [base]/[type].
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("If-None-Exist") != "" {
-		writeOutcome(w, http.StatusNotImplemented, "not-supported", "conditional create (If-None-Exist) needs search, which is not supported yet")
+	conditional := r.Header.Get("If-None-Exist") != ""
+	if conditional && s.match == nil {
+		writeOutcome(w, http.StatusNotImplemented, "not-supported", "conditional create (If-None-Exist) needs search, which this server does not have")
 		return
 	}
 	typ := r.PathValue("type")
 	raw, _, ok := s.resource(w, r, typ)
 	if !ok {
+		return
+	}
+	if conditional {
+		s.createIfNoneExist(w, r, typ, raw)
 		return
 	}
 	v, err := s.repo.Create(r.Context(), typ, raw)

@@ -9,10 +9,13 @@
 // validator's OperationOutcome. Every error answer is an OperationOutcome with
 // the matching HTTP status, including unknown routes and methods.
 //
-// Search, conditional operations (If-None-Exist, conditional update and
-// delete) and batch and transaction Bundles are not implemented yet; their
-// routes answer 501 with an OperationOutcome that says so, and the
-// CapabilityStatement does not claim them. PATCH takes JSON Patch only: a
+// Batch and transaction Bundles are processed at POST [base] (bundle.go);
+// conditional create (If-None-Exist), conditional update and conditional
+// delete (conditional.go) run their match and their write in one
+// transaction. Conditional operations need a [Matcher] (Options.Matcher);
+// without one they answer 501. Search is not implemented yet; its routes
+// answer 501 with an OperationOutcome that says so, and the
+// CapabilityStatement does not claim it. PATCH takes JSON Patch only: a
 // FHIRPath Patch (a Parameters body) is refused with 415.
 //
 // The handler never logs resource content: only the method, the route and,
@@ -46,6 +49,9 @@ type Options struct {
 	// Logger receives failures of the store, never resource content;
 	// slog.Default() if nil.
 	Logger *slog.Logger
+	// Matcher runs the queries of conditional operations and of Bundle
+	// conditional references. Without one, those answer 501.
+	Matcher Matcher
 }
 
 // Server is the FHIR REST handler built by [New].
@@ -58,6 +64,8 @@ type Server struct {
 	log    *slog.Logger
 	caps   []byte // the CapabilityStatement, rendered once
 	broken error  // set when the definitions could not be loaded
+	match   Matcher          // nil: conditional operations answer 501
+	bundles *BundleProcessor // batch and transaction Bundles
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -72,7 +80,8 @@ func New(r *repo.Repo, v *validate.Validator, opts Options) http.Handler {
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
 	}
-	s := &Server{repo: r, val: v, opts: opts, mux: http.NewServeMux(), log: opts.Logger}
+	s := &Server{repo: r, val: v, opts: opts, mux: http.NewServeMux(), log: opts.Logger, match: opts.Matcher}
+	s.bundles = NewBundleProcessor(r, v, opts.Matcher)
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -115,11 +124,11 @@ func (s *Server) routes() {
 	handle("GET /{type}/{id}/_history/{vid}", s.typed(s.vread))
 
 	// Interactions not implemented yet: say so rather than 404 or 405.
-	handle("POST /{$}", s.notImplemented("batch and transaction Bundles are not supported yet"))
+	handle("POST /{$}", s.bundle)
+	handle("PUT /{type}", s.typed(s.conditionalUpdate))
+	handle("DELETE /{type}", s.typed(s.conditionalDelete))
 	handle("GET /{type}", s.typed(s.notImplemented("search is not supported yet")))
 	handle("POST /{type}/_search", s.typed(s.notImplemented("search is not supported yet")))
-	handle("PUT /{type}", s.typed(s.notImplemented("conditional update needs search, which is not supported yet")))
-	handle("DELETE /{type}", s.typed(s.notImplemented("conditional delete needs search, which is not supported yet")))
 	s.mux.HandleFunc("/", s.noRoute)
 }
 

@@ -1,0 +1,940 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/plexus-health/plexus/fhir/repo"
+	"github.com/plexus-health/plexus/fhir/validate"
+)
+
+// Batch and transaction Bundles (POST [base] with a Bundle).
+//
+// The work is split so that the store's single writer is held only for the
+// writes themselves:
+//
+//  1. Outside any transaction: decode the Bundle, parse each entry's
+//     request, scan each resource for its references, give every created
+//     entry its id (repo.NewID) and look up, by Match, what the entries'
+//     identities and the conditional references depend on. Then, in
+//     parallel over GOMAXPROCS goroutines, rewrite each resource's
+//     references to Type/id, decode and validate it, and repo.Prepare it
+//     (which extracts its search index values).
+//  2. In one Repo.Tx: the entries in FHIR's order (DELETE, POST, PUT, then
+//     GET), each evaluating its conditions inside the transaction just
+//     before its write, so that they hold for the write and see the
+//     entries before it. A condition already looked up in step 1 must
+//     match the same; if it does not (another client wrote in between),
+//     the transaction is rolled back and the whole Bundle is processed
+//     again, a few times at most. Conditional references are checked
+//     again before the first write.
+//
+// A transaction fails as a whole: the first failing entry's status and an
+// OperationOutcome naming the entry (Bundle.entry[i]). A batch answers
+// every entry on its own; its entries share one database transaction for
+// speed, which is safe because a repository write decides its outcome
+// (conflict, invalid) before it writes anything. A failure of the store
+// itself fails the whole batch with 500.
+
+// BundleProcessor processes batch and transaction Bundles over a
+// repository. The REST handler uses one for POST [base]; "plexus fhir
+// import" uses one directly. It is safe for concurrent use.
+type BundleProcessor struct {
+	repo    *repo.Repo
+	val     *validate.Validator
+	match   Matcher
+	workers int
+}
+
+// NewBundleProcessor returns a processor writing to r, validating with v and
+// resolving conditional references and operations with m. With a nil m,
+// entries that need a search fail with 501.
+func NewBundleProcessor(r *repo.Repo, v *validate.Validator, m Matcher) *BundleProcessor {
+	return &BundleProcessor{repo: r, val: v, match: m, workers: runtime.GOMAXPROCS(0)}
+}
+
+// BundleOptions are the per-request settings of Process.
+type BundleOptions struct {
+	// BaseURL is the absolute service base, used for each entry's fullUrl in
+	// the answer; the fullUrl is left out when empty.
+	BaseURL string
+	// Return is the Prefer return preference for each entry: "minimal",
+	// "representation" (the default) or "OperationOutcome".
+	Return string
+}
+
+// BundleResult is the answer to a batch or transaction.
+type BundleResult struct {
+	// Status is the HTTP status of the answer as a whole: 200, or for a
+	// failed transaction the failing entry's status.
+	Status int
+	// Type is "batch-response" or "transaction-response".
+	Type string
+	// Outcome is set when the Bundle failed as a whole; Entries is then nil.
+	Outcome *validate.OperationOutcome
+	// Entries answers each entry, in the Bundle's order.
+	Entries []EntryResult
+
+	err error // the failure of the store behind a 500, for the log
+}
+
+// EntryResult answers one entry.
+type EntryResult struct {
+	Status       int
+	Location     string // Type/id/_history/vid of a written resource
+	ETag         string
+	LastModified time.Time
+	FullURL      string
+	Resource     []byte                     // when the client prefers it
+	Outcome      *validate.OperationOutcome // for a failure, or when preferred
+}
+
+// Failed reports whether the entry failed.
+func (e *EntryResult) Failed() bool { return e.Status >= 400 }
+
+// maxRetries bounds how often a transaction is processed again after a
+// concurrent writer changed what its conditions match.
+const maxRetries = 3
+
+// entry is one Bundle entry as it is processed.
+type entry struct {
+	index   int
+	method  string
+	typ, id string
+	vid     string     // GET of a version
+	query   url.Values // conditional update or delete, or a search
+	rawQ    string
+	ifNone  url.Values // ifNoneExist
+	ifMatch string
+	fullURL string
+	body    []byte
+	scan    refScan
+
+	target   string   // the id the entry writes
+	pre      []string // matches found before the transaction; nil if not looked up
+	havePre  bool
+	prepared *repo.Prepared
+
+	// Decided in the transaction.
+	existing string   // conditional create that matched this id
+	deletes  []string // ids a conditional delete removes
+
+	res EntryResult
+}
+
+func (e *entry) fail(status int, code, expr, format string, args ...any) {
+	e.res = EntryResult{Status: status, Outcome: entryOutcome(e.index, status, code, expr, fmt.Sprintf(format, args...))}
+}
+
+func (e *entry) failed() bool { return e.res.Status >= 400 }
+
+// entryOutcome is an outcome of one issue about entry i.
+func entryOutcome(i, status int, code, expr, msg string) *validate.OperationOutcome {
+	loc := "Bundle.entry[" + strconv.Itoa(i) + "]"
+	if expr != "" {
+		loc += "." + expr
+	}
+	return &validate.OperationOutcome{Issues: []validate.Issue{{
+		Severity: validate.SeverityError, Code: code, Expression: loc,
+		Diagnostics: "entry " + strconv.Itoa(i) + ": " + msg,
+	}}}
+}
+
+// errStale says a condition matched differently inside the transaction
+// than before it: the Bundle is processed again.
+var errStale = errors.New("a condition changed during the transaction")
+
+// entryError aborts a transaction because of entry e.
+type entryError struct{ e *entry }
+
+func (x *entryError) Error() string { return "entry " + strconv.Itoa(x.e.index) + " failed" }
+
+// Process runs a batch or transaction Bundle, given as JSON.
+func (p *BundleProcessor) Process(ctx context.Context, body []byte, opts BundleOptions) *BundleResult {
+	var b struct {
+		ResourceType string `json:"resourceType"`
+		Type         string `json:"type"`
+		Entry        []struct {
+			FullURL  string          `json:"fullUrl"`
+			Resource json.RawMessage `json:"resource"`
+			Request  *struct {
+				Method      string `json:"method"`
+				URL         string `json:"url"`
+				IfMatch     string `json:"ifMatch"`
+				IfNoneExist string `json:"ifNoneExist"`
+			} `json:"request"`
+		} `json:"entry"`
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		return wholeFailure(http.StatusBadRequest, "invalid", "", "the body is not a Bundle: "+err.Error())
+	}
+	if b.ResourceType != "Bundle" {
+		return wholeFailure(http.StatusBadRequest, "invalid", "resourceType", "POST to the base takes a Bundle, not "+quote(b.ResourceType))
+	}
+	if b.Type != "batch" && b.Type != "transaction" {
+		return wholeFailure(http.StatusBadRequest, "invalid", "Bundle.type", "Bundle.type must be batch or transaction, not "+quote(b.Type))
+	}
+	transaction := b.Type == "transaction"
+	for attempt := 0; ; attempt++ {
+		entries := make([]*entry, len(b.Entry))
+		for i, be := range b.Entry {
+			e := &entry{index: i, fullURL: be.FullURL, body: be.Resource}
+			if be.Request == nil {
+				e.fail(http.StatusBadRequest, "required", "request", "the entry has no request")
+			} else {
+				e.ifMatch = be.Request.IfMatch
+				p.parseRequest(e, be.Request.Method, be.Request.URL, be.Request.IfNoneExist)
+			}
+			entries[i] = e
+		}
+		res, err := p.process(ctx, entries, transaction, opts)
+		if errors.Is(err, errStale) {
+			if attempt < maxRetries {
+				continue
+			}
+			return wholeFailure(http.StatusConflict, "conflict", "", "other writes kept changing what the Bundle's conditions match; retry")
+		}
+		if err != nil {
+			r := wholeFailure(http.StatusInternalServerError, "exception", "", "internal error")
+			r.err = err
+			return r
+		}
+		return res
+	}
+}
+
+func wholeFailure(status int, code, expr, msg string) *BundleResult {
+	return &BundleResult{Status: status, Outcome: &validate.OperationOutcome{Issues: []validate.Issue{{
+		Severity: validate.SeverityError, Code: code, Expression: expr, Diagnostics: msg,
+	}}}}
+}
+
+// parseRequest reads an entry's request method and url.
+func (p *BundleProcessor) parseRequest(e *entry, method, rawURL, ifNoneExist string) {
+	e.method = strings.ToUpper(method)
+	switch e.method {
+	case "GET", "HEAD", "POST", "PUT", "DELETE":
+	case "PATCH":
+		e.fail(http.StatusNotImplemented, "not-supported", "request.method", "PATCH in a Bundle is not supported")
+		return
+	default:
+		e.fail(http.StatusBadRequest, "invalid", "request.method", "request.method %s is not an HTTP verb of FHIR", quote(method))
+		return
+	}
+	path, rawQ, hasQ := strings.Cut(rawURL, "?")
+	path = strings.Trim(path, "/")
+	parts := strings.Split(path, "/")
+	if path == "" || !repoType(parts[0]) {
+		e.fail(http.StatusBadRequest, "invalid", "request.url", "request.url %s does not start with a resource type", quote(rawURL))
+		return
+	}
+	e.typ = parts[0]
+	if hasQ {
+		q, err := url.ParseQuery(rawQ)
+		if err != nil {
+			e.fail(http.StatusBadRequest, "invalid", "request.url", "request.url %s has a malformed query: %v", quote(rawURL), err)
+			return
+		}
+		e.query, e.rawQ = q, rawQ
+	}
+	switch {
+	case len(parts) == 1:
+	case len(parts) == 2:
+		e.id = parts[1]
+	case len(parts) == 4 && parts[2] == "_history" && e.method == "GET":
+		e.id, e.vid = parts[1], parts[3]
+	default:
+		e.fail(http.StatusBadRequest, "invalid", "request.url", "request.url %s is not Type, Type/id or Type?query", quote(rawURL))
+		return
+	}
+	bad := func(msg string) { e.fail(http.StatusBadRequest, "invalid", "request.url", "%s %s: %s", e.method, quote(rawURL), msg) }
+	switch e.method {
+	case "POST":
+		if e.id != "" || e.query != nil {
+			bad("a create names the type only")
+			return
+		}
+		if ifNoneExist != "" {
+			q, err := url.ParseQuery(strings.TrimPrefix(ifNoneExist, e.typ+"?"))
+			if err != nil || len(q) == 0 {
+				e.fail(http.StatusBadRequest, "invalid", "request.ifNoneExist", "ifNoneExist %s is not a search query", quote(ifNoneExist))
+				return
+			}
+			e.ifNone = q
+		}
+	case "PUT", "DELETE":
+		if (e.id == "") == (e.query == nil) {
+			bad("name either Type/id or Type?query")
+			return
+		}
+	}
+	if (e.method == "POST" || e.method == "PUT") && len(e.body) == 0 {
+		e.fail(http.StatusBadRequest, "required", "resource", "a %s entry needs a resource", e.method)
+	}
+}
+
+// repoType reports whether s is shaped like a resource type name; the
+// decoded resource's resourceType is checked against it later.
+func repoType(s string) bool {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// process runs the parsed entries. For a transaction, any entry failure is
+// the result; err is set only for errStale and failures of the store.
+func (p *BundleProcessor) process(ctx context.Context, entries []*entry, transaction bool, opts BundleOptions) (*BundleResult, error) {
+	firstFailure := func() *BundleResult {
+		for _, e := range entries {
+			if e.failed() {
+				return &BundleResult{Status: e.res.Status, Outcome: e.res.Outcome}
+			}
+		}
+		return nil
+	}
+	if transaction {
+		if r := firstFailure(); r != nil {
+			return r, nil
+		}
+	}
+	// Scan the resources for references, in parallel.
+	p.parallel(entries, func(e *entry) {
+		sc, err := scanRefs(e.body)
+		if err != nil {
+			e.fail(http.StatusBadRequest, "invalid", "resource", "%v", err)
+			return
+		}
+		e.scan = sc
+	})
+	if transaction {
+		if r := firstFailure(); r != nil {
+			return r, nil
+		}
+	}
+	referenced := make(map[string]bool)
+	for _, e := range entries {
+		for _, r := range e.scan.refs {
+			referenced[r.value] = true
+		}
+	}
+	// Identities: the id each writing entry gets, and what its fullUrl
+	// becomes.
+	fullURLs := make(map[string]string)
+	for _, e := range entries {
+		if e.failed() {
+			continue
+		}
+		switch {
+		case e.method == "POST":
+			e.target = repo.NewID()
+			if e.ifNone != nil && referenced[e.fullURL] {
+				// Other entries point at it: which resource they get depends
+				// on the match.
+				ids, ok, err := p.preMatch(ctx, e, e.ifNone, "request.ifNoneExist")
+				if err != nil {
+					return nil, err
+				}
+				if !ok {
+					continue
+				}
+				switch len(ids) {
+				case 0:
+				case 1:
+					e.target = ids[0]
+				default:
+					e.fail(http.StatusPreconditionFailed, "multiple-matches", "request.ifNoneExist", "ifNoneExist matches %d %s resources; it must match at most one", len(ids), e.typ)
+					continue
+				}
+			}
+		case e.method == "PUT" && e.id != "":
+			e.target = e.id
+		case e.method == "PUT":
+			ids, ok, err := p.preMatch(ctx, e, e.query, "request.url")
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			switch len(ids) {
+			case 0:
+				e.target = e.scan.idValue()
+				if e.target == "" {
+					e.target = repo.NewID()
+				}
+			case 1:
+				e.target = ids[0]
+				if bodyID := e.scan.idValue(); bodyID != "" && bodyID != ids[0] {
+					e.fail(http.StatusBadRequest, "invalid", "resource.id", "the resource's id %s is not %s, the id of the resource the conditional update matches", quote(bodyID), quote(ids[0]))
+					continue
+				}
+			default:
+				e.fail(http.StatusPreconditionFailed, "multiple-matches", "request.url", "the conditional update matches %d %s resources; it must match at most one", len(ids), e.typ)
+				continue
+			}
+		default:
+			continue
+		}
+		if e.fullURL != "" {
+			if _, dup := fullURLs[e.fullURL]; dup {
+				e.fail(http.StatusBadRequest, "invalid", "fullUrl", "fullUrl %s appears in more than one entry", quote(e.fullURL))
+				continue
+			}
+			fullURLs[e.fullURL] = e.typ + "/" + e.target
+		}
+	}
+	// Conditional references, each looked up once.
+	type condRef struct {
+		to     string
+		status int
+		msg    string
+	}
+	conds := make(map[string]*condRef)
+	for ref := range referenced {
+		typ, q, ok := conditionalRef(ref)
+		if !ok {
+			continue
+		}
+		c := &condRef{}
+		conds[ref] = c
+		if p.match == nil {
+			c.status, c.msg = http.StatusNotImplemented, "conditional references need search, which this server does not have"
+			continue
+		}
+		ids, err := p.match.Match(ctx, nil, typ, q)
+		switch {
+		case err != nil && isQueryError(err):
+			c.status, c.msg = http.StatusBadRequest, "conditional reference "+quote(ref)+": "+err.Error()
+		case err != nil:
+			return nil, err
+		case len(ids) == 1:
+			c.to = typ + "/" + ids[0]
+		default:
+			c.status, c.msg = http.StatusPreconditionFailed, fmt.Sprintf("conditional reference %s matches %d resources; it must match exactly one", quote(ref), len(ids))
+		}
+	}
+	resolve := func(ref string) (string, bool) {
+		if to, ok := fullURLs[ref]; ok {
+			return to, true
+		}
+		if c := conds[ref]; c != nil && c.to != "" {
+			return c.to, true
+		}
+		return "", false
+	}
+	// Rewrite, validate and prepare, in parallel.
+	p.parallel(entries, func(e *entry) {
+		if e.method != "POST" && e.method != "PUT" {
+			return
+		}
+		for _, r := range e.scan.refs {
+			if c := conds[r.value]; c != nil && c.to == "" {
+				e.fail(c.status, "processing", "resource", "%s", c.msg)
+				return
+			}
+		}
+		body := e.scan.rewrite(e.body, e.target, resolve)
+		p.prepare(e, body)
+	})
+	if transaction {
+		if r := firstFailure(); r != nil {
+			return r, nil
+		}
+	}
+
+	// Writes, in FHIR's order.
+	order := make([]*entry, 0, len(entries))
+	for _, m := range []string{"DELETE", "POST", "PUT", "GET", "HEAD"} {
+		for _, e := range entries {
+			if e.method == m && !e.failed() {
+				order = append(order, e)
+			}
+		}
+	}
+	err := p.repo.Tx(ctx, func(w *repo.Writer) error {
+		// The conditional references first, against the state the
+		// transaction starts from; an entry's own conditions just before
+		// its write, so that they see the entries before it in FHIR's
+		// order (a DELETE, then a create conditional on its absence).
+		for ref, c := range conds {
+			if c.to == "" {
+				continue
+			}
+			typ, q, _ := conditionalRef(ref)
+			ids, err := p.match.Match(ctx, w.Tx(), typ, q)
+			if err != nil {
+				return err
+			}
+			if len(ids) != 1 || typ+"/"+ids[0] != c.to {
+				return errStale
+			}
+		}
+		for _, e := range order {
+			if err := p.decide(ctx, w, e, transaction); err != nil {
+				return err
+			}
+			if e.failed() {
+				continue
+			}
+			if err := p.run(ctx, w, e, opts); err != nil {
+				return err
+			}
+			if transaction && e.failed() {
+				return &entryError{e}
+			}
+		}
+		return nil
+	})
+	var ee *entryError
+	switch {
+	case errors.As(err, &ee):
+		return &BundleResult{Status: ee.e.res.Status, Outcome: ee.e.res.Outcome}, nil
+	case err != nil:
+		return nil, err
+	}
+	typ := "batch-response"
+	if transaction {
+		typ = "transaction-response"
+	}
+	out := &BundleResult{Status: http.StatusOK, Type: typ, Entries: make([]EntryResult, len(entries))}
+	for i, e := range entries {
+		out.Entries[i] = e.res
+	}
+	return out, nil
+}
+
+// conditionalRef splits a conditional reference, Type?query.
+func conditionalRef(ref string) (string, url.Values, bool) {
+	typ, rawQ, ok := strings.Cut(ref, "?")
+	if !ok || !repoType(typ) || rawQ == "" {
+		return "", nil, false
+	}
+	q, err := url.ParseQuery(rawQ)
+	if err != nil {
+		return "", nil, false
+	}
+	return typ, q, true
+}
+
+// idValue is the resource's top-level id, "" when absent.
+func (sc refScan) idValue() string {
+	if sc.id == nil {
+		return ""
+	}
+	return sc.id.value
+}
+
+// preMatch looks up a condition of e before the transaction and records
+// the answer, which the transaction checks.
+func (p *BundleProcessor) preMatch(ctx context.Context, e *entry, q url.Values, expr string) ([]string, bool, error) {
+	ids, ok, err := p.matchEntry(ctx, nil, e, q, expr)
+	if ok {
+		e.pre, e.havePre = ids, true
+	}
+	return ids, ok, err
+}
+
+// matchEntry runs Match for a condition of e, inside w's transaction when
+// w is not nil. A bad query fails e (ok false); err is a failure of the
+// store. The ids come back sorted, so that two answers compare.
+func (p *BundleProcessor) matchEntry(ctx context.Context, w *repo.Writer, e *entry, q url.Values, expr string) (ids []string, ok bool, err error) {
+	if p.match == nil {
+		e.fail(http.StatusNotImplemented, "not-supported", expr, "conditional operations need search, which this server does not have")
+		return nil, false, nil
+	}
+	if w != nil {
+		ids, err = p.match.Match(ctx, w.Tx(), e.typ, q)
+	} else {
+		ids, err = p.match.Match(ctx, nil, e.typ, q)
+	}
+	if err != nil {
+		if isQueryError(err) {
+			e.fail(http.StatusBadRequest, "invalid", expr, "%v", err)
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	return ids, true, nil
+}
+
+// prepare decodes, checks, validates and prepares an entry's resource.
+func (p *BundleProcessor) prepare(e *entry, body []byte) {
+	v, err := decodeJSON(body)
+	if err != nil {
+		e.fail(http.StatusBadRequest, "invalid", "resource", "the resource is not valid JSON: %v", err)
+		return
+	}
+	doc, ok := v.(map[string]any)
+	if !ok {
+		e.fail(http.StatusBadRequest, "structure", "resource", "the resource must be a JSON object")
+		return
+	}
+	if rt, _ := doc["resourceType"].(string); rt != e.typ {
+		e.fail(http.StatusBadRequest, "invalid", "resource.resourceType", "the resource's resourceType %s is not %s, the type in request.url", quote(rt), quote(e.typ))
+		return
+	}
+	if out := p.val.ValidateMap(doc, e.typ); !out.OK() {
+		o := &validate.OperationOutcome{Issues: slices.Clone(out.Issues)}
+		prefix := "Bundle.entry[" + strconv.Itoa(e.index) + "].resource"
+		for i, is := range o.Issues {
+			if rest, ok := strings.CutPrefix(is.Expression, e.typ); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
+				o.Issues[i].Expression = prefix + rest
+			} else if is.Expression == "" {
+				o.Issues[i].Expression = prefix
+			}
+			o.Issues[i].Diagnostics = "entry " + strconv.Itoa(e.index) + ": " + is.Diagnostics
+		}
+		e.res = EntryResult{Status: http.StatusUnprocessableEntity, Outcome: o}
+		return
+	}
+	pr, err := p.repo.Prepare(e.typ, body)
+	if err != nil {
+		e.fail(http.StatusBadRequest, "invalid", "resource", "%s", userMessage(err))
+		return
+	}
+	e.prepared = pr
+}
+
+// decide evaluates e's conditions inside the transaction, just before its
+// write. A condition looked up before the transaction must match the same
+// now.
+func (p *BundleProcessor) decide(ctx context.Context, w *repo.Writer, e *entry, transaction bool) error {
+	var q url.Values
+	var expr string
+	switch {
+	case e.method == "POST" && e.ifNone != nil:
+		q, expr = e.ifNone, "request.ifNoneExist"
+	case (e.method == "PUT" || e.method == "DELETE") && e.query != nil:
+		q, expr = e.query, "request.url"
+	default:
+		return nil
+	}
+	ids, ok, err := p.matchEntry(ctx, w, e, q, expr)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if transaction {
+			return &entryError{e}
+		}
+		return nil
+	}
+	if e.havePre && !slices.Equal(ids, e.pre) {
+		if transaction {
+			return errStale
+		}
+		e.fail(http.StatusConflict, "conflict", expr, "what the condition matches changed while the batch was processed; send the entry again")
+		return nil
+	}
+	switch {
+	case e.method == "POST":
+		switch len(ids) {
+		case 0:
+		case 1:
+			e.existing = ids[0]
+		default:
+			e.fail(http.StatusPreconditionFailed, "multiple-matches", expr, "ifNoneExist matches %d %s resources; it must match at most one", len(ids), e.typ)
+		}
+	case e.method == "DELETE":
+		if len(ids) > 1 {
+			e.fail(http.StatusPreconditionFailed, "multiple-matches", expr, "the conditional delete matches %d %s resources; this server deletes one at most", len(ids), e.typ)
+		}
+		e.deletes = ids
+	}
+	if transaction && e.failed() {
+		return &entryError{e}
+	}
+	return nil
+}
+
+// run performs e's interaction in the transaction. Outcomes about the
+// entry are recorded in e; the error is for failures of the store.
+func (p *BundleProcessor) run(ctx context.Context, w *repo.Writer, e *entry, opts BundleOptions) error {
+	switch e.method {
+	case "DELETE":
+		ids := e.deletes
+		if e.query == nil {
+			ids = []string{e.id}
+		}
+		e.res = EntryResult{Status: http.StatusNoContent}
+		for _, id := range ids {
+			if e.ifMatch != "" {
+				cur, err := w.Read(ctx, e.typ, id)
+				if err != nil && !isRepoOutcome(err) {
+					return err
+				}
+				want, ok := versionOf(e.ifMatch)
+				if cur == nil || !ok || cur.VersionID != want {
+					got := ""
+					if cur != nil {
+						got = cur.VersionID
+					}
+					return p.outcome(e, &repo.VersionConflictError{Type: e.typ, ID: id, Expected: e.ifMatch, Current: got})
+				}
+			}
+			v, err := w.Delete(ctx, e.typ, id)
+			if err != nil {
+				return p.outcome(e, err)
+			}
+			if v != nil {
+				e.res.ETag = etag(v.VersionID)
+				e.res.LastModified = v.LastUpdated
+			}
+		}
+		if opts.Return == returnOperationOutcome {
+			e.res.Status = http.StatusOK
+			e.res.Outcome = &validate.OperationOutcome{Issues: []validate.Issue{{Severity: "information", Code: "informational",
+				Diagnostics: fmt.Sprintf("%d %s resource(s) deleted", len(ids), e.typ)}}}
+		}
+		return nil
+	case "POST", "PUT":
+		if e.existing != "" {
+			v, err := w.Read(ctx, e.typ, e.existing)
+			if err != nil {
+				return p.outcome(e, err)
+			}
+			p.answer(e, http.StatusOK, v, opts)
+			return nil
+		}
+		v, created, err := w.Put(ctx, e.prepared, e.target, e.ifMatch)
+		if err != nil {
+			return p.outcome(e, err)
+		}
+		status := http.StatusOK
+		if created {
+			status = http.StatusCreated
+		}
+		p.answer(e, status, v, opts)
+		return nil
+	case "GET", "HEAD":
+		return p.get(ctx, w, e, opts)
+	}
+	return nil
+}
+
+// get answers a read, vread or search entry.
+func (p *BundleProcessor) get(ctx context.Context, w *repo.Writer, e *entry, opts BundleOptions) error {
+	switch {
+	case e.vid != "":
+		v, err := p.repo.VRead(ctx, e.typ, e.id, e.vid)
+		if err != nil {
+			return p.outcome(e, err)
+		}
+		p.answer(e, http.StatusOK, v, BundleOptions{BaseURL: opts.BaseURL})
+	case e.id != "":
+		v, err := w.Read(ctx, e.typ, e.id)
+		if err != nil {
+			return p.outcome(e, err)
+		}
+		p.answer(e, http.StatusOK, v, BundleOptions{BaseURL: opts.BaseURL})
+	default:
+		ids, ok, err := p.matchEntry(ctx, w, e, e.query, "request.url")
+		if err != nil || !ok {
+			return err
+		}
+		set := searchSet{Total: len(ids)}
+		for _, id := range ids {
+			v, err := w.Read(ctx, e.typ, id)
+			if err != nil {
+				if isRepoOutcome(err) {
+					continue
+				}
+				return err
+			}
+			set.add(opts.BaseURL, v)
+		}
+		body, err := json.Marshal(set.bundle())
+		if err != nil {
+			return err
+		}
+		e.res = EntryResult{Status: http.StatusOK, Resource: body}
+	}
+	if e.method == "HEAD" {
+		e.res.Resource = nil
+	}
+	return nil
+}
+
+// searchSet is the searchset Bundle a search entry answers with. It lists
+// every match, unpaged.
+type searchSet struct {
+	Total   int
+	entries []map[string]any
+}
+
+func (s *searchSet) add(base string, v *repo.Version) {
+	ent := map[string]any{"resource": json.RawMessage(v.Resource), "search": map[string]string{"mode": "match"}}
+	if base != "" {
+		ent["fullUrl"] = base + "/" + v.Type + "/" + v.ID
+	}
+	s.entries = append(s.entries, ent)
+}
+
+func (s *searchSet) bundle() map[string]any {
+	b := map[string]any{"resourceType": "Bundle", "type": "searchset", "total": s.Total}
+	if len(s.entries) > 0 {
+		b["entry"] = s.entries
+	}
+	return b
+}
+
+// outcome records a repository error as e's answer, or returns it when it
+// is a failure of the store.
+func (p *BundleProcessor) outcome(e *entry, err error) error {
+	var (
+		deleted  *repo.DeletedError
+		conflict *repo.VersionConflictError
+	)
+	switch {
+	case errors.As(err, &deleted):
+		e.fail(http.StatusGone, "deleted", "request.url", "%s/%s is deleted (version %s)", deleted.Type, deleted.ID, deleted.VersionID)
+	case errors.Is(err, repo.ErrNotFound):
+		e.fail(http.StatusNotFound, "not-found", "request.url", "%s", userMessage(err))
+	case errors.As(err, &conflict):
+		status := http.StatusConflict
+		if e.ifMatch != "" {
+			status = http.StatusPreconditionFailed
+		}
+		e.fail(status, "conflict", "request.ifMatch", "%s", userMessage(err))
+	case errors.Is(err, repo.ErrInvalid):
+		e.fail(http.StatusBadRequest, "invalid", "resource", "%s", userMessage(err))
+	default:
+		return err
+	}
+	return nil
+}
+
+// isRepoOutcome tells an answer of the repository about the request from a
+// failure of the store.
+func isRepoOutcome(err error) bool {
+	var conflict *repo.VersionConflictError
+	return errors.Is(err, repo.ErrNotFound) || errors.Is(err, repo.ErrGone) || errors.Is(err, repo.ErrInvalid) || errors.As(err, &conflict)
+}
+
+// answer records a version written or read as e's answer.
+func (p *BundleProcessor) answer(e *entry, status int, v *repo.Version, opts BundleOptions) {
+	e.res = EntryResult{
+		Status:       status,
+		Location:     v.Type + "/" + v.ID + "/_history/" + v.VersionID,
+		ETag:         etag(v.VersionID),
+		LastModified: v.LastUpdated,
+	}
+	if opts.BaseURL != "" {
+		e.res.FullURL = opts.BaseURL + "/" + v.Type + "/" + v.ID
+	}
+	switch opts.Return {
+	case returnMinimal:
+	case returnOperationOutcome:
+		e.res.Outcome = &validate.OperationOutcome{Issues: []validate.Issue{{Severity: "information", Code: "informational",
+			Diagnostics: v.Type + "/" + v.ID + " version " + v.VersionID}}}
+	default:
+		e.res.Resource = v.Resource
+	}
+}
+
+// parallel runs fn on every entry not failed yet, over the processor's
+// workers.
+func (p *BundleProcessor) parallel(entries []*entry, fn func(*entry)) {
+	workers := min(p.workers, len(entries))
+	if workers <= 1 {
+		for _, e := range entries {
+			if !e.failed() {
+				fn(e)
+			}
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var next sync.Mutex
+	i := 0
+	for range workers {
+		wg.Go(func() {
+			for {
+				next.Lock()
+				if i >= len(entries) {
+					next.Unlock()
+					return
+				}
+				// Hand out a few entries at a time to keep the lock cold.
+				lo, hi := i, min(i+8, len(entries))
+				i = hi
+				next.Unlock()
+				for _, e := range entries[lo:hi] {
+					if !e.failed() {
+						fn(e)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// MarshalJSON writes the answer: the response Bundle, or the
+// OperationOutcome of a Bundle that failed as a whole.
+func (b *BundleResult) MarshalJSON() ([]byte, error) {
+	if b.Outcome != nil {
+		return json.Marshal(b.Outcome)
+	}
+	type response struct {
+		Status       string                     `json:"status"`
+		Location     string                     `json:"location,omitempty"`
+		ETag         string                     `json:"etag,omitempty"`
+		LastModified string                     `json:"lastModified,omitempty"`
+		Outcome      *validate.OperationOutcome `json:"outcome,omitempty"`
+	}
+	type entryOut struct {
+		FullURL  string          `json:"fullUrl,omitempty"`
+		Resource json.RawMessage `json:"resource,omitempty"`
+		Response response        `json:"response"`
+	}
+	out := struct {
+		ResourceType string     `json:"resourceType"`
+		Type         string     `json:"type"`
+		Entry        []entryOut `json:"entry,omitempty"`
+	}{"Bundle", b.Type, make([]entryOut, len(b.Entries))}
+	for i, e := range b.Entries {
+		r := response{Status: strconv.Itoa(e.Status) + " " + http.StatusText(e.Status), Location: e.Location, ETag: e.ETag, Outcome: e.Outcome}
+		if !e.LastModified.IsZero() {
+			r.LastModified = e.LastModified.UTC().Format("2006-01-02T15:04:05.000Z")
+		}
+		out.Entry[i] = entryOut{FullURL: e.FullURL, Resource: e.Resource, Response: r}
+	}
+	return json.Marshal(out)
+}
+
+// bundle is POST [base]: a batch or transaction.
+func (s *Server) bundle(w http.ResponseWriter, r *http.Request) {
+	raw, ok := s.readBody(w, r)
+	if !ok {
+		return
+	}
+	res := s.bundles.Process(r.Context(), raw, BundleOptions{BaseURL: s.baseURL(r), Return: preferReturn(r)})
+	if res.Status == http.StatusInternalServerError {
+		s.log.Error("fhir: request failed", "method", r.Method, "pattern", r.Pattern, "err", res.err)
+	}
+	body, err := json.Marshal(res)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, res.Status, body)
+}
