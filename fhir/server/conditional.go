@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/fhir/repo"
+	"github.com/plexus-health/plexus/fhir/search"
 )
 
 // notModified evaluates a conditional read against the current version v,
@@ -70,7 +71,7 @@ type Matcher interface {
 	// Match returns the ids of the live resources of type typ that params
 	// select, inside tx when tx is not nil (so that the answer holds for
 	// the writes of that transaction). A query that cannot be run as
-	// written is an error for which isQueryError is true.
+	// written is a *search.ParamError (400).
 	Match(ctx context.Context, tx *sql.Tx, typ string, params url.Values) ([]string, error)
 }
 
@@ -301,6 +302,6 @@ func setID(raw []byte, id string) []byte {
 // isQueryError tells a query the Matcher cannot run as written (400) from a
 // failure of the store.
 func isQueryError(err error) bool {
-	var q interface{ QueryError() bool }
-	return errors.As(err, &q) && q.QueryError()
+	var pe *search.ParamError
+	return errors.As(err, &pe)
 }

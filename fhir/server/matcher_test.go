@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/plexus-health/plexus/fhir/repo"
+	"github.com/plexus-health/plexus/fhir/search"
 	"github.com/plexus-health/plexus/fhir/validate"
 	"github.com/plexus-health/plexus/platform/store"
 )
@@ -25,16 +26,11 @@ type scanMatcher struct {
 	calls atomic.Int64
 }
 
-type queryErr string
-
-func (e queryErr) Error() string    { return string(e) }
-func (e queryErr) QueryError() bool { return true }
-
 func (m *scanMatcher) Match(ctx context.Context, tx *sql.Tx, typ string, params url.Values) ([]string, error) {
 	m.calls.Add(1)
 	for k := range params {
 		if k != "identifier" && k != "_id" {
-			return nil, queryErr("unknown search parameter " + k)
+			return nil, &search.ParamError{Param: k, Reason: "unknown search parameter"}
 		}
 	}
 	const q = `SELECT res_id, resource FROM fhir_resources WHERE res_type = ? AND deleted = 0`
