@@ -257,7 +257,9 @@ func (p *BundleProcessor) parseRequest(e *entry, method, rawURL, ifNoneExist str
 		e.fail(http.StatusBadRequest, "invalid", "request.url", "request.url %s is not Type, Type/id or Type?query", quote(rawURL))
 		return
 	}
-	bad := func(msg string) { e.fail(http.StatusBadRequest, "invalid", "request.url", "%s %s: %s", e.method, quote(rawURL), msg) }
+	bad := func(msg string) {
+		e.fail(http.StatusBadRequest, "invalid", "request.url", "%s %s: %s", e.method, quote(rawURL), msg)
+	}
 	switch e.method {
 	case "POST":
 		if e.id != "" || e.query != nil {

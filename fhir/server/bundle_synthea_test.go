@@ -259,7 +259,9 @@ func BenchmarkSyntheaIngest(b *testing.B) {
 	p := &BundleProcessor{val: v, workers: NewBundleProcessor(nil, v, nil).workers}
 	var entries []*entry
 	for _, body := range bodies {
-		var bd struct{ Entry []struct{ Resource json.RawMessage } }
+		var bd struct {
+			Entry []struct{ Resource json.RawMessage }
+		}
 		json.Unmarshal(body, &bd)
 		for _, e := range bd.Entry {
 			entries = append(entries, &entry{body: e.Resource})
