@@ -366,6 +366,10 @@ func (p *BundleProcessor) process(ctx context.Context, entries []*entry, transac
 			}
 		case e.method == "PUT" && e.id != "":
 			e.target = e.id
+			if bodyID := e.scan.idValue(); bodyID != e.id {
+				e.fail(http.StatusBadRequest, "invalid", "resource.id", "the resource's id %s is not %s, the id in request.url", quote(bodyID), quote(e.id))
+				continue
+			}
 		case e.method == "PUT":
 			ids, ok, err := p.preMatch(ctx, e, e.query, "request.url")
 			if err != nil {
@@ -654,6 +658,16 @@ func (p *BundleProcessor) decide(ctx context.Context, w *repo.Writer, e *entry, 
 			e.existing = ids[0]
 		default:
 			e.fail(http.StatusPreconditionFailed, "multiple-matches", expr, "ifNoneExist matches %d %s resources; it must match at most one", len(ids), e.typ)
+		}
+	case e.method == "PUT":
+		if len(ids) == 0 && e.scan.idValue() != "" {
+			// The resource names an id the query does not match: do not
+			// overwrite a resource that has it.
+			if _, err := w.Read(ctx, e.typ, e.target); err == nil {
+				e.fail(http.StatusConflict, "conflict", "resource.id", "%s/%s exists but does not match the query; a conditional update must not replace it", e.typ, e.target)
+			} else if !isRepoOutcome(err) {
+				return err
+			}
 		}
 	case e.method == "DELETE":
 		if len(ids) > 1 {

@@ -220,6 +220,21 @@ func TestBundleRules(t *testing.T) {
 			},
 		},
 		{
+			name:   "conditional update with no match and the id of another resource conflicts",
+			bundle: bundleJSON("transaction", be{method: "PUT", url: "Patient?identifier=urn:s|cu", res: `{"resourceType":"Patient","id":"{one}"}`}),
+			status: 409, issue: "Bundle.entry[0].resource.id",
+		},
+		{
+			name:   "update whose resource id is not the url's",
+			bundle: bundleJSON("transaction", be{method: "PUT", url: "Patient/{one}", res: `{"resourceType":"Patient","id":"other"}`}),
+			status: 400, issue: "Bundle.entry[0].resource.id",
+		},
+		{
+			name:   "update without an id in the resource",
+			bundle: bundleJSON("transaction", be{method: "PUT", url: "Patient/{one}", res: `{"resourceType":"Patient"}`}),
+			status: 400, issue: "Bundle.entry[0].resource.id",
+		},
+		{
 			name:   "conditional update with two matches fails",
 			bundle: bundleJSON("transaction", be{method: "PUT", url: "Patient?identifier=urn:s|dup", res: pat("urn:s", "dup")}),
 			status: 412, issue: "Bundle.entry[0].request.url",
