@@ -41,10 +41,11 @@ import (
 //
 // A transaction fails as a whole: the first failing entry's status and an
 // OperationOutcome naming the entry (Bundle.entry[i]). A batch answers
-// every entry on its own; its entries share one database transaction for
-// speed, which is safe because a repository write decides its outcome
-// (conflict, invalid) before it writes anything. A failure of the store
-// itself fails the whole batch with 500.
+// every entry on its own; its entries commit in parts of batchPart, each
+// part one database transaction, which is safe because a repository write
+// decides its outcome (conflict, invalid) before it writes anything. A
+// failure of the store answers 500 for the entries of the part it broke
+// and of the parts after it; the parts before stay committed.
 
 // BundleProcessor processes batch and transaction Bundles over a
 // repository. The REST handler uses one for POST [base]; "plexus fhir
@@ -406,11 +407,6 @@ func (p *BundleProcessor) process(ctx context.Context, entries []*entry, transac
 		}
 	}
 	// Conditional references, each looked up once.
-	type condRef struct {
-		to     string
-		status int
-		msg    string
-	}
 	conds := make(map[string]*condRef)
 	for ref := range referenced {
 		typ, q, ok := conditionalRef(ref)
@@ -473,40 +469,29 @@ func (p *BundleProcessor) process(ctx context.Context, entries []*entry, transac
 			}
 		}
 	}
-	err := p.repo.Tx(ctx, func(w *repo.Writer) error {
-		// The conditional references first, against the state the
-		// transaction starts from; an entry's own conditions just before
-		// its write, so that they see the entries before it in FHIR's
-		// order (a DELETE, then a create conditional on its absence).
-		for ref, c := range conds {
-			if c.to == "" {
-				continue
+	// A transaction is one database transaction. A batch is cut into
+	// parts of batchPart entries, each committed on its own, so that a
+	// large batch does not hold the store's single writer (and every other
+	// client's writes) for long.
+	part := len(order)
+	if !transaction {
+		part = batchPart
+	}
+	var err, storeErr error
+	for lo := 0; lo < len(order) && err == nil; lo += part {
+		err = p.repo.Tx(ctx, func(w *repo.Writer) error {
+			return p.write(ctx, w, order[lo:min(lo+part, len(order))], conds, transaction, opts)
+		})
+		if err != nil && !transaction {
+			// The parts before are committed and answered; this one and
+			// the rest are not written.
+			for _, e := range order[lo:] {
+				e.fail(http.StatusInternalServerError, "exception", "", "internal error; the entry was not written")
 			}
-			typ, q, _ := conditionalRef(ref)
-			ids, err := p.match.Match(ctx, w.Tx(), typ, q)
-			if err != nil {
-				return err
-			}
-			if len(ids) != 1 || typ+"/"+ids[0] != c.to {
-				return errStale
-			}
+			storeErr, err = err, nil
+			break
 		}
-		for _, e := range order {
-			if err := p.decide(ctx, w, e, transaction); err != nil {
-				return err
-			}
-			if e.failed() {
-				continue
-			}
-			if err := p.run(ctx, w, e, opts); err != nil {
-				return err
-			}
-			if transaction && e.failed() {
-				return &entryError{e}
-			}
-		}
-		return nil
-	})
+	}
 	var ee *entryError
 	switch {
 	case errors.As(err, &ee):
@@ -518,11 +503,75 @@ func (p *BundleProcessor) process(ctx context.Context, entries []*entry, transac
 	if transaction {
 		typ = "transaction-response"
 	}
-	out := &BundleResult{Status: http.StatusOK, Type: typ, Entries: make([]EntryResult, len(entries))}
+	out := &BundleResult{Status: http.StatusOK, Type: typ, Entries: make([]EntryResult, len(entries)), err: storeErr}
 	for i, e := range entries {
 		out.Entries[i] = e.res
 	}
 	return out, nil
+}
+
+// batchPart is how many entries of a batch commit together.
+const batchPart = 250
+
+// condRef is a conditional reference of a Bundle and what it resolved to
+// before the transaction: Type/id, or the status and reason of its
+// failure.
+type condRef struct {
+	to     string
+	status int
+	msg    string
+}
+
+// write runs entries, in order, in w's transaction. The conditional
+// references they use are checked first, against the state the
+// transaction starts from; an entry's own conditions just before its
+// write, so that they see the entries before it in FHIR's order (a DELETE,
+// then a create conditional on its absence).
+func (p *BundleProcessor) write(ctx context.Context, w *repo.Writer, entries []*entry, conds map[string]*condRef, transaction bool, opts BundleOptions) error {
+	var stale map[string]bool
+	checked := make(map[string]bool)
+	for _, e := range entries {
+		for _, r := range e.scan.refs {
+			c := conds[r.value]
+			if c == nil || c.to == "" || checked[r.value] {
+				continue
+			}
+			checked[r.value] = true
+			typ, q, _ := conditionalRef(r.value)
+			ids, err := p.match.Match(ctx, w.Tx(), typ, q)
+			if err != nil {
+				return err
+			}
+			if len(ids) != 1 || typ+"/"+ids[0] != c.to {
+				if transaction {
+					return errStale
+				}
+				if stale == nil {
+					stale = make(map[string]bool)
+				}
+				stale[r.value] = true
+			}
+		}
+	}
+	for _, e := range entries {
+		if stale != nil && slices.ContainsFunc(e.scan.refs, func(r span) bool { return stale[r.value] }) {
+			e.fail(http.StatusConflict, "conflict", "resource", "what a conditional reference matches changed while the batch was processed; send the entry again")
+			continue
+		}
+		if err := p.decide(ctx, w, e, transaction); err != nil {
+			return err
+		}
+		if e.failed() {
+			continue
+		}
+		if err := p.run(ctx, w, e, opts); err != nil {
+			return err
+		}
+		if transaction && e.failed() {
+			return &entryError{e}
+		}
+	}
+	return nil
 }
 
 // conditionalRef splits a conditional reference, Type?query.
@@ -944,7 +993,7 @@ func (s *Server) bundle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := s.bundles.Process(r.Context(), raw, BundleOptions{BaseURL: s.baseURL(r), Return: preferReturn(r)})
-	if res.Status == http.StatusInternalServerError {
+	if res.err != nil {
 		s.log.Error("fhir: request failed", "method", r.Method, "pattern", r.Pattern, "err", res.err)
 	}
 	body, err := json.Marshal(res)

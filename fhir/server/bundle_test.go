@@ -1,12 +1,19 @@
 package server
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/plexus-health/plexus/fhir/repo"
+	"github.com/plexus-health/plexus/fhir/validate"
+	"github.com/plexus-health/plexus/platform/store"
 )
 
 // be is one entry of a test Bundle.
@@ -411,5 +418,67 @@ func TestScanRefs(t *testing.T) {
 	}
 	if _, err := scanRefs([]byte(`{"a":"unterminated`)); err == nil {
 		t.Error("an unterminated string scanned without error")
+	}
+}
+
+// TestBundleLargeBatch sends a batch of more entries than commit together:
+// every entry is answered, in order, and stored.
+func TestBundleLargeBatch(t *testing.T) {
+	srv, m := matchServer(t)
+	n := 2*batchPart + 17
+	var entries []be
+	for i := range n {
+		entries = append(entries, be{method: "POST", url: "Patient", res: pat("urn:s", fmt.Sprint(i))})
+	}
+	a := call(t, srv, "POST", "/fhir", bundleJSON("batch", entries...), "Prefer", "return=minimal")
+	if a.status != 200 || len(a.entries()) != n {
+		t.Fatalf("%d, %d entries", a.status, len(a.entries()))
+	}
+	for i, e := range a.entries() {
+		if entryStatus(e) != "201 Created" {
+			t.Fatalf("entry %d: %v", i, e)
+		}
+	}
+	if got := m.count(t, "Patient"); got != n {
+		t.Errorf("%d stored, want %d", got, n)
+	}
+}
+
+// TestBundleStoreFailure checks that a failure of the store is a 500 that
+// is logged without content.
+func TestBundleStoreFailure(t *testing.T) {
+	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := repo.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := validate.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	srv := httptest.NewServer(New(r, v, Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))}))
+	defer srv.Close()
+	r.Close()
+	db.Close()
+	for _, typ := range []string{"transaction", "batch"} {
+		logged.Reset()
+		a := call(t, srv, "POST", "/fhir", bundleJSON(typ, be{method: "POST", url: "Patient", res: pat("urn:s", "Chalmers")}))
+		switch typ {
+		case "transaction":
+			if a.status != http.StatusInternalServerError || a.issue()["code"] != "exception" {
+				t.Errorf("%s: %d %s", typ, a.status, a.raw)
+			}
+		case "batch":
+			if a.status != http.StatusOK || entryStatus(a.entries()[0]) != "500 Internal Server Error" {
+				t.Errorf("%s: %d %s", typ, a.status, a.raw)
+			}
+		}
+		if !strings.Contains(logged.String(), "POST /fhir/{$}") || strings.Contains(logged.String(), "Chalmers") {
+			t.Errorf("%s: log: %s", typ, logged.String())
+		}
 	}
 }
