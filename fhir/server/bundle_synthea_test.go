@@ -91,8 +91,8 @@ func expectedCounts(t testing.TB, bodies [][]byte) (map[string]int, int) {
 	return counts, total
 }
 
-// searchServer serves a handler with the real Searcher over a fresh store.
-func searchServer(t testing.TB) (*httptest.Server, *store.DB) {
+// syntheaServer serves a handler with the real Searcher over a fresh store.
+func syntheaServer(t testing.TB) (*httptest.Server, *store.DB) {
 	t.Helper()
 	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
 	if err != nil {
@@ -145,7 +145,7 @@ func postBundle(t testing.TB, c *http.Client, url string, body []byte) (int, []b
 func TestSyntheaBundles(t *testing.T) {
 	names, bodies := syntheaBundles(t)
 	want, total := expectedCounts(t, bodies)
-	srv, db := searchServer(t)
+	srv, db := syntheaServer(t)
 	var locations []string
 	for i, body := range bodies {
 		status, out := postBundle(t, srv.Client(), srv.URL+"/fhir", body)
@@ -246,7 +246,7 @@ func BenchmarkSyntheaIngest(b *testing.B) {
 			var elapsed time.Duration
 			for range b.N {
 				b.StopTimer()
-				srv, _ := searchServer(b)
+				srv, _ := syntheaServer(b)
 				b.StartTimer()
 				start := time.Now()
 				post := func(body []byte) {
