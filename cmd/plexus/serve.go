@@ -19,7 +19,9 @@ import (
 	"github.com/plexus-health/plexus/engine/journal"
 	"github.com/plexus-health/plexus/engine/node"
 	"github.com/plexus-health/plexus/fhir/repo"
+	"github.com/plexus-health/plexus/fhir/search"
 	fhirserver "github.com/plexus-health/plexus/fhir/server"
+	"github.com/plexus-health/plexus/fhir/spec"
 	"github.com/plexus-health/plexus/fhir/validate"
 )
 
@@ -32,7 +34,7 @@ configuration's data_dir, else ./data).
 Every message is stored before it is acknowledged. The admin API (/api/v1),
 Prometheus metrics (/metrics), health checks (/healthz, /readyz) and the
 FHIR R4 API (/fhir: create, read, vread, update, delete, history,
-$validate; search is not implemented yet) listen on the configuration's
+search, $everything, $validate) listen on the configuration's
 admin.listen (default 127.0.0.1:8080). There is no authentication yet:
 keep that address on loopback.
 
@@ -119,7 +121,14 @@ func runServe(c *cli, args []string) int {
 		return exitFailure
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/fhir/", fhirserver.New(fhirRepo, validator, fhirserver.Options{Base: "/fhir", Logger: log}))
+	defs, err := spec.R4()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
+		n.Close(context.Background())
+		return exitFailure
+	}
+	searcher := search.New(n.Store(), defs)
+	mux.Handle("/fhir/", fhirserver.New(fhirRepo, validator, fhirserver.Options{Base: "/fhir", Logger: log, Searcher: searcher}))
 	mux.Handle("/", api.New(n, api.Options{Metrics: n.Prometheus(), Logger: log, AllowContent: true}))
 	admin := &http.Server{
 		Handler:           mux,

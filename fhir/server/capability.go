@@ -9,9 +9,11 @@ import (
 
 // capabilityStatement renders what this handler does, and nothing more: the
 // instance and type interactions it routes (patch as JSON Patch), versioned
-// storage, update as create, conditional read, and $validate. Search
-// parameters, the other conditional operations and
-// batch/transaction are left out until they are implemented.
+// storage, update as create, conditional read, and $validate; with a
+// Searcher, search at type and system level with the search parameters,
+// includes and revincludes of each type, and Patient $everything. The
+// other conditional operations and batch/transaction are left out until
+// they are implemented.
 func (s *Server) capabilityStatement() ([]byte, error) {
 	type (
 		code struct {
@@ -28,13 +30,16 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 			ConditionalUpdate bool                `json:"conditionalUpdate"`
 			ConditionalDelete string              `json:"conditionalDelete"`
 			Operation         []map[string]string `json:"operation"`
+			SearchInclude     []string            `json:"searchInclude,omitempty"`
+			SearchRevInclude  []string            `json:"searchRevInclude,omitempty"`
+			SearchParam       []map[string]string `json:"searchParam,omitempty"`
 		}
 	)
 	validateOp := []map[string]string{{"name": "validate", "definition": "http://hl7.org/fhir/OperationDefinition/Resource-validate"}}
 	interactions := []code{{"read"}, {"vread"}, {"update"}, {"patch"}, {"delete"}, {"history-instance"}, {"history-type"}, {"create"}}
 	var resources []resourceCap
 	for _, t := range s.spec.Resources() {
-		resources = append(resources, resourceCap{
+		rc := resourceCap{
 			Type:              t,
 			Interaction:       interactions,
 			Versioning:        "versioned",
@@ -43,7 +48,21 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 			ConditionalRead:   "full-support", // If-None-Match and If-Modified-Since
 			ConditionalDelete: "not-supported",
 			Operation:         validateOp,
-		})
+		}
+		if s.search != nil {
+			rc.Interaction = append(append([]code{}, interactions...), code{"search-type"})
+			rc.SearchParam = s.searchParamsOf(t)
+			rc.SearchInclude, rc.SearchRevInclude = []string{"*"}, []string{"*"}
+			if t == "Patient" {
+				rc.Operation = append(append([]map[string]string{}, validateOp...),
+					map[string]string{"name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"})
+			}
+		}
+		resources = append(resources, rc)
+	}
+	systemInteractions := []code{{"history-system"}}
+	if s.search != nil {
+		systemInteractions = append(systemInteractions, code{"search-system"})
 	}
 	cs := map[string]any{
 		"resourceType": "CapabilityStatement",
@@ -60,7 +79,7 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 		"rest": []map[string]any{{
 			"mode":        "server",
 			"resource":    resources,
-			"interaction": []code{{"history-system"}},
+			"interaction": systemInteractions,
 			"operation":   validateOp,
 		}},
 	}

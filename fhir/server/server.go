@@ -13,9 +13,16 @@
 // conditional create (If-None-Exist), conditional update and conditional
 // delete (conditional.go) run their match and their write in one
 // transaction. Conditional operations need a [Matcher] (Options.Matcher);
-// without one they answer 501. Search is not implemented yet; its routes
-// answer 501 with an OperationOutcome that says so, and the
-// CapabilityStatement does not claim it. PATCH takes JSON Patch only: a
+// without one they answer 501.
+//
+// Search (search.go, over package fhir/search) is served at GET [base]/{type},
+// POST [base]/{type}/_search, GET [base]?_type=... and
+// GET [base]/Patient/{id}/$everything when Options.Searcher is set (else
+// those routes answer 501): every R4 search parameter of the types string,
+// token, reference, date, number, quantity, uri and composite, with
+// modifiers, prefixes, chains, _has, _sort, _include and _revinclude, keyset
+// paging and _summary/_elements. The CapabilityStatement lists the
+// parameters per type. PATCH takes JSON Patch only: a
 // FHIRPath Patch (a Parameters body) is refused with 415.
 //
 // The handler never logs resource content: only the method, the route and,
@@ -28,6 +35,7 @@ import (
 	"strings"
 
 	"github.com/plexus-health/plexus/fhir/repo"
+	"github.com/plexus-health/plexus/fhir/search"
 	"github.com/plexus-health/plexus/fhir/spec"
 	"github.com/plexus-health/plexus/fhir/validate"
 )
@@ -52,20 +60,24 @@ type Options struct {
 	// Matcher runs the queries of conditional operations and of Bundle
 	// conditional references. Without one, those answer 501.
 	Matcher Matcher
+	// Searcher answers searches, and is the Matcher when Matcher is nil.
+	// Without one, search answers 501.
+	Searcher *search.Searcher
 }
 
 // Server is the FHIR REST handler built by [New].
 type Server struct {
-	repo   *repo.Repo
-	val    *validate.Validator
-	spec   *spec.Spec
-	opts   Options
-	mux    *http.ServeMux
-	log    *slog.Logger
-	caps   []byte // the CapabilityStatement, rendered once
-	broken error  // set when the definitions could not be loaded
+	repo    *repo.Repo
+	val     *validate.Validator
+	spec    *spec.Spec
+	opts    Options
+	mux     *http.ServeMux
+	log     *slog.Logger
+	caps    []byte           // the CapabilityStatement, rendered once
+	broken  error            // set when the definitions could not be loaded
 	match   Matcher          // nil: conditional operations answer 501
 	bundles *BundleProcessor // batch and transaction Bundles
+	search  *search.Searcher // nil: search answers 501
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -80,7 +92,10 @@ func New(r *repo.Repo, v *validate.Validator, opts Options) http.Handler {
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
 	}
-	s := &Server{repo: r, val: v, opts: opts, mux: http.NewServeMux(), log: opts.Logger, match: opts.Matcher}
+	if opts.Matcher == nil && opts.Searcher != nil {
+		opts.Matcher = opts.Searcher
+	}
+	s := &Server{repo: r, val: v, opts: opts, mux: http.NewServeMux(), log: opts.Logger, match: opts.Matcher, search: opts.Searcher}
 	s.bundles = NewBundleProcessor(r, v, opts.Matcher)
 	if s.log == nil {
 		s.log = slog.Default()
@@ -127,8 +142,16 @@ func (s *Server) routes() {
 	handle("POST /{$}", s.bundle)
 	handle("PUT /{type}", s.typed(s.conditionalUpdate))
 	handle("DELETE /{type}", s.typed(s.conditionalDelete))
-	handle("GET /{type}", s.typed(s.notImplemented("search is not supported yet")))
-	handle("POST /{type}/_search", s.typed(s.notImplemented("search is not supported yet")))
+	if s.search != nil {
+		handle("GET /{type}", s.typed(s.searchType))
+		handle("POST /{type}/_search", s.typed(s.searchTypePost))
+		handle("GET /{$}", s.searchSystem)
+		s.mux.HandleFunc("GET "+b, s.searchSystem)
+		handle("GET /Patient/{id}/$everything", s.everything)
+	} else {
+		handle("GET /{type}", s.typed(s.notImplemented("search is not configured on this server")))
+		handle("POST /{type}/_search", s.typed(s.notImplemented("search is not configured on this server")))
+	}
 	s.mux.HandleFunc("/", s.noRoute)
 }
 
@@ -147,6 +170,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		check := jsonContentType
 		if r.Method == http.MethodPatch {
 			check = patchContentType
+		}
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/_search") {
+			check = formContentType
 		}
 		if msg, ok := check(r.Header.Get("Content-Type")); !ok {
 			writeOutcome(w, http.StatusUnsupportedMediaType, "not-supported", msg)
