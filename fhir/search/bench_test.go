@@ -103,7 +103,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	birth = time.UnixMicro(lo).UTC().Format(time.DateOnly)
-	if err := db.R.QueryRow(`SELECT code FROM fhir_idx_token WHERE res_type = 'Observation' AND param = 'code' GROUP BY code ORDER BY COUNT(*) DESC LIMIT 1`).Scan(&code); err != nil {
+	if err := db.R.QueryRow(`SELECT code FROM fhir_idx_token WHERE res_type = 'Observation' AND param = 'code' AND code <> '' GROUP BY code ORDER BY COUNT(*) DESC LIMIT 1`).Scan(&code); err != nil {
 		b.Fatal(err)
 	}
 	var obsCount int
