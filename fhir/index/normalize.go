@@ -246,6 +246,10 @@ func parseUnit(code string) (float64, string, bool) {
 		if i < len(code) && code[i] != '.' && code[i] != '/' {
 			continue
 		}
+		if i == 0 && code[0] == '/' { // "/min" is 1/min
+			sign, start = -1, 1
+			continue
+		}
 		f, d, n, ok := parseTerm(code[start:i])
 		if !ok {
 			return 0, "", false

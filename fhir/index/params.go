@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/plexus-health/plexus/fhir/fhirpath"
@@ -36,6 +37,9 @@ var (
 // whereResolve matches the one use of resolve() the R4 definitions make.
 var whereResolve = regexp.MustCompile(`\.where\(resolve\(\) is ([A-Za-z]+)\)`)
 
+// castAs matches a parenthesised type cast.
+var castAs = regexp.MustCompile(`\(([A-Za-z][A-Za-z0-9.]*) as ([A-Za-z]+)\)`)
+
 // paramsFor returns the compiled parameters of resource type typ, compiling
 // them on first use.
 func paramsFor(typ string) ([]*param, error) {
@@ -59,12 +63,20 @@ func compileParams(typ string) ([]*param, error) {
 	}
 	var out []*param
 	for _, sp0 := range sp.SearchParams(typ) {
-		if sp0.Type == spec.SearchSpecial {
+		// _id and _lastUpdated are columns of fhir_resources.
+		if sp0.Type == spec.SearchSpecial || sp0.Code == "_id" || sp0.Code == "_lastUpdated" {
 			continue
 		}
 		source := sp0.ExpressionFor(typ)
 		if source == "" {
 			continue
+		}
+		// Parameters of every resource are written on the abstract base
+		// ("Resource.meta.tag"); evaluate them on the concrete type.
+		for _, base := range []string{"Resource.", "DomainResource."} {
+			if strings.HasPrefix(source, base) {
+				source = typ + "." + source[len(base):]
+			}
 		}
 		p := &param{code: sp0.Code, typ: sp0.Type}
 		for _, m := range whereResolve.FindAllStringSubmatch(source, -1) {
@@ -74,6 +86,10 @@ func compileParams(typ string) ([]*param, error) {
 			p.targets[m[1]] = true
 		}
 		source = whereResolve.ReplaceAllString(source, "")
+		// "(X as T)" fails on a collection of several items in FHIRPath, but
+		// a search parameter means every item of type T:
+		// Observation.component.value as Quantity.
+		source = castAs.ReplaceAllString(source, "($1.ofType($2))")
 		if p.expr, err = fhirpath.Compile(source); err != nil {
 			return nil, fmt.Errorf("fhir/index: search parameter %s of %s: %w", sp0.Code, typ, err)
 		}

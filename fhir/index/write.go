@@ -26,14 +26,62 @@ var tables = []struct {
 // rows costs the single writer far less than a statement per row.
 const batchRows = 32
 
+// Writer writes index rows through statements prepared once on the store's
+// writer pool: preparing a 32-row INSERT costs more than running it. They
+// are all prepared by NewWriter, because the writer pool's one connection is
+// busy with the transaction whenever Write runs.
+type Writer struct {
+	stmts map[string]*sql.Stmt
+}
+
+// NewWriter prepares the index statements on db, the pool the transactions
+// passed to Write come from.
+func NewWriter(ctx context.Context, db *sql.DB) (*Writer, error) {
+	w := &Writer{stmts: map[string]*sql.Stmt{}}
+	var queries []string
+	for ti, t := range tables {
+		queries = append(queries, deleteSQL(t.name))
+		for n := 1; n <= batchRows; n++ {
+			queries = append(queries, insertSQL(ti, n))
+		}
+	}
+	for _, q := range queries {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("fhir/index: preparing statements: %w", err)
+		}
+		w.stmts[q] = st
+	}
+	return w, nil
+}
+
+// Close releases the prepared statements.
+func (w *Writer) Close() error {
+	for _, s := range w.stmts {
+		s.Close()
+	}
+	return nil
+}
+
+// exec runs query, one of the prepared ones, in tx.
+func (w *Writer) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	_, err := tx.StmtContext(ctx, w.stmts[query]).ExecContext(ctx, args...)
+	return err
+}
+
+func deleteSQL(table string) string {
+	return "DELETE FROM " + table + " WHERE res_type = ? AND res_id = ?"
+}
+
 // Write replaces the index rows of typ/id with e inside tx. A nil e removes
 // them (a deletion). replace says the resource may already have rows (it
 // existed before this write); a resource created under a fresh id has none,
 // so Write skips the deletes.
-func Write(ctx context.Context, tx *sql.Tx, typ, id string, e *Entries, replace bool) error {
+func (w *Writer) Write(ctx context.Context, tx *sql.Tx, typ, id string, e *Entries, replace bool) error {
 	if replace {
 		for _, t := range tables {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.name+" WHERE res_type = ? AND res_id = ?", typ, id); err != nil {
+			if err := w.exec(ctx, tx, deleteSQL(t.name), typ, id); err != nil {
 				return fmt.Errorf("fhir/index: clearing %s of %s/%s: %w", t.name, typ, id, err)
 			}
 		}
@@ -51,7 +99,7 @@ func Write(ctx context.Context, tx *sql.Tx, typ, id string, e *Entries, replace 
 				args = append(args, typ, id)
 				args = e.appendRow(args, ti, i)
 			}
-			if _, err := tx.ExecContext(ctx, insertSQL(ti, end-start), args...); err != nil {
+			if err := w.exec(ctx, tx, insertSQL(ti, end-start), args...); err != nil {
 				return fmt.Errorf("fhir/index: writing %s of %s/%s: %w", t.name, typ, id, err)
 			}
 		}

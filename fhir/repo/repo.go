@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/plexus-health/plexus/fhir/index"
 	"github.com/plexus-health/plexus/platform/store"
 )
 
@@ -31,6 +32,7 @@ type Repo struct {
 	c     *store.Committer
 	now   func() time.Time
 	stmts statements
+	index *index.Writer
 }
 
 // statements are prepared once: preparing costs more than running these
@@ -77,6 +79,11 @@ func New(db *store.DB) (*Repo, error) {
 		}
 		*p.dst = s
 	}
+	var err error
+	if r.index, err = index.NewWriter(context.Background(), db.W); err != nil {
+		r.closeStmts()
+		return nil, err
+	}
 	r.c = store.NewCommitter(db.W, store.CommitterOptions{})
 	return r, nil
 }
@@ -88,6 +95,9 @@ func (r *Repo) Close() error {
 		r.c.Close()
 	}
 	r.closeStmts()
+	if r.index != nil {
+		r.index.Close()
+	}
 	return nil
 }
 

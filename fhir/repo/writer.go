@@ -95,6 +95,17 @@ func (w *Writer) Put(ctx context.Context, p *Prepared, id, ifMatch string) (v *V
 	return w.update(ctx, p.d, id, ifMatch)
 }
 
+// CreateAs stores p as a new resource under id, an id the caller minted with
+// [NewID] (a transaction Bundle does, so that references to the new resource
+// can be rewritten before anything is written). An id in p is replaced, as
+// create requires. An id already in use is an error, not an update.
+func (w *Writer) CreateAs(ctx context.Context, p *Prepared, id string) (*Version, error) {
+	if !validID(id) {
+		return nil, invalid("id %q is not a FHIR id", id)
+	}
+	return w.write(ctx, p.d.typ, id, p.d, current{}, MethodCreate)
+}
+
 // Tx is the transaction the Writer writes in, for queries (such as the
 // matches of a conditional operation) that must see its writes.
 func (w *Writer) Tx() *sql.Tx { return w.tx }
@@ -228,7 +239,7 @@ func (w *Writer) write(ctx context.Context, typ, id string, d *document, cur cur
 	if d != nil {
 		idx = d.idx
 	}
-	if err := index.Write(ctx, w.tx, typ, id, idx, cur.exists); err != nil {
+	if err := w.r.index.Write(ctx, w.tx, typ, id, idx, cur.exists); err != nil {
 		return nil, err
 	}
 	return v, nil

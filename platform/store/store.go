@@ -88,7 +88,10 @@ func Open(ctx context.Context, dsn, dataDir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("store: synchronous must be FULL, NORMAL or EXTRA, not %q", opts.Synchronous)
 	}
 	conn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")"
-	w, err := sql.Open("sqlite3", conn+"&_txlock=immediate")
+	// The writer gets a larger page cache: a transaction that touches more
+	// pages than the cache holds spills them to the WAL before it commits,
+	// which measured here cost a FHIR transaction Bundle half its time.
+	w, err := sql.Open("sqlite3", conn+"&_txlock=immediate&_pragma=cache_size(-65536)")
 	if err != nil {
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
 	}
