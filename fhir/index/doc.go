@@ -16,9 +16,8 @@
 //   - token: Coding, CodeableConcept (each coding, and its text for :text),
 //     Identifier, ContactPoint, code, boolean, id and string values become
 //     (system, code, text) rows; system is ” when the value has none.
-//   - reference: a relative reference "Type/id" (or an absolute URL ending
-//     in Type/id) fills target_type and target_id; other absolute URLs and
-//     canonicals fill url and version. Reference.identifier is a token row
+//   - reference: a relative reference "Type/id" fills target_type and
+//     target_id; absolute URLs and canonicals fill url and version. Reference.identifier is a token row
 //     under "<param>:identifier", for the :identifier modifier. Expressions
 //     of the form X.where(resolve() is T) keep the references to T only.
 //   - date: every date, dateTime, instant, Period and Timing becomes the

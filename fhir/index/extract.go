@@ -257,14 +257,20 @@ func (x *extractor) token(code string, grp int, n *fhirpath.Node, m map[string]a
 		add(str(m, "system"), str(m, "code"), str(m, "display"))
 	case "CodeableConcept":
 		codings, _ := m["coding"].([]any)
+		text := str(m, "text")
+		norm := NormalizeString(text)
 		for _, c := range codings {
 			if c, ok := c.(map[string]any); ok {
 				add(str(c, "system"), str(c, "code"), str(c, "display"))
+				if norm != "" && NormalizeString(str(c, "display")) == norm {
+					norm = "" // the text repeats a display: already searchable
+				}
 			}
 		}
-		if t := str(m, "text"); t != "" {
-			// The concept's text is searchable with :text only.
-			x.e.Tokens = append(x.e.Tokens, Token{Param: code, Grp: grp, Text: NormalizeString(t)})
+		if norm != "" {
+			// Text that no display carries is searchable with :text only,
+			// in a row of its own without a code.
+			x.e.Tokens = append(x.e.Tokens, Token{Param: code, Grp: grp, Text: norm})
 		}
 	case "Identifier":
 		text := ""
@@ -311,11 +317,11 @@ func (x *extractor) reference(code string, grp int, targets map[string]bool, n *
 	x.e.References = append(x.e.References, r)
 }
 
-// ParseReference splits a reference the way the index stores it: "Type/id"
-// (or a longer path or absolute URL ending in Type/id, or Type/id/_history/n)
-// gives TargetType and TargetID; anything else (an absolute URL that does
-// not end so, a canonical, a urn) is kept in URL with a "|version" suffix
-// cut into Version. Search applies it to the values it looks for.
+// ParseReference splits a reference the way the index stores it: a relative
+// "Type/id" (or Type/id/_history/n) gives TargetType and TargetID; an
+// absolute URL ending in Type/id gives TargetType and the whole URL; anything
+// else (a canonical, a urn) is kept in URL with a "|version" suffix cut into
+// Version. Search applies it to the values it looks for.
 func ParseReference(ref string) Reference {
 	var r Reference
 	base := ref
@@ -329,10 +335,15 @@ func ParseReference(ref string) Reference {
 		}
 		id := base[i+1:]
 		if isTypeName(typ) && id != "" && !strings.ContainsAny(id, "|?#") {
-			r.TargetType, r.TargetID = typ, id
+			r.TargetType = typ
 			if strings.Contains(ref[:i], "://") {
-				r.URL = ref // absolute: also searchable by its URL
+				// Absolute: the index cannot tell whether the base is this
+				// server's (a search that names this server's base turns
+				// its value into Type/id), so the URL is kept whole.
+				r.URL = ref
+				return r
 			}
+			r.TargetID = id
 			return r
 		}
 	}

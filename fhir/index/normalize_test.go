@@ -105,7 +105,7 @@ func TestParseReference(t *testing.T) {
 	}{
 		{"Patient/123", Reference{TargetType: "Patient", TargetID: "123"}},
 		{"Patient/123/_history/4", Reference{TargetType: "Patient", TargetID: "123"}},
-		{"http://example.org/fhir/Patient/123", Reference{TargetType: "Patient", TargetID: "123", URL: "http://example.org/fhir/Patient/123"}},
+		{"http://example.org/fhir/Patient/123", Reference{TargetType: "Patient", URL: "http://example.org/fhir/Patient/123"}},
 		{"http://hl7.org/fhir/ValueSet/x|4.0.1", Reference{URL: "http://hl7.org/fhir/ValueSet/x", Version: "4.0.1"}},
 		{"urn:uuid:5a3d0e1c-0000-4000-8000-000000000000", Reference{URL: "urn:uuid:5a3d0e1c-0000-4000-8000-000000000000"}},
 		{"Foo/123", Reference{URL: "Foo/123"}},
