@@ -33,8 +33,9 @@ const fhirAbout = `
 Fhir works with FHIR R4 data.
 
   plexus fhir import [flags] DIR|FILE...   load Bundles and NDJSON files
+  plexus fhir reindex [flags]              rebuild the search index
 
-Run "plexus fhir import -h" for its flags.
+Run "plexus fhir import -h" or "plexus fhir reindex -h" for their flags.
 `
 
 const fhirImportAbout = `
@@ -69,13 +70,16 @@ func runFHIR(c *cli, args []string) int {
 	if len(args) > 0 && args[0] == "import" {
 		return runFHIRImport(c, args[1:])
 	}
+	if len(args) > 0 && args[0] == "reindex" {
+		return runFHIRReindex(c, args[1:])
+	}
 	cmd := newCommand("fhir", "import [flags] DIR|FILE...", fhirAbout)
 	pos, status, ok := cmd.parse(c, args)
 	if !ok {
 		return status
 	}
 	if len(pos) == 0 {
-		return cmd.usageError(c, "a sub-command is required: import")
+		return cmd.usageError(c, "a sub-command is required: import or reindex")
 	}
 	return cmd.usageError(c, "unknown sub-command %q", pos[0])
 }
