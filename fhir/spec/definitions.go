@@ -30,6 +30,10 @@ type Definitions struct {
 	// Compartments holds the CompartmentDefinitions (Patient, Encounter,
 	// RelatedPerson, Practitioner, Device), sorted by code.
 	Compartments []*Compartment
+	// ValueSets holds each value set that a required binding of the core
+	// names, sorted by URL, with its expansion when the package alone
+	// defines every code of it. Bindings refer to them by canonical URL.
+	ValueSets []*ValueSet
 }
 
 // Compartment is one CompartmentDefinition: for each resource type in the

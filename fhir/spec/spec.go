@@ -33,6 +33,7 @@ type Spec struct {
 	params     map[string]map[string]*SearchParam // base type → code → param
 	paramByURL map[string]*SearchParam
 	compart    map[string]map[string][]string // compartment code → type → params
+	valueSets  map[string]*ValueSet           // URL without version → value set
 }
 
 var r4 = sync.OnceValues(Load)
@@ -67,6 +68,13 @@ func New(d *Definitions) (*Spec, error) {
 		params:     make(map[string]map[string]*SearchParam),
 		paramByURL: make(map[string]*SearchParam, len(d.SearchParams)),
 		compart:    make(map[string]map[string][]string, len(d.Compartments)),
+		valueSets:  make(map[string]*ValueSet, len(d.ValueSets)),
+	}
+	for _, vs := range d.ValueSets {
+		if s.valueSets[vs.URL] != nil {
+			return nil, fmt.Errorf("%w: value set %s defined twice", ErrInvalid, vs.URL)
+		}
+		s.valueSets[vs.URL] = vs
 	}
 	for _, t := range d.Types {
 		if s.types[t.Name] != nil {
@@ -75,6 +83,7 @@ func New(d *Definitions) (*Spec, error) {
 		if err := linkElements(t, d.Constraints); err != nil {
 			return nil, err
 		}
+		s.linkBindings(t)
 		s.types[t.Name] = t
 		if t.Kind == KindResource && !t.Abstract {
 			s.resources = append(s.resources, t.Name)
@@ -155,6 +164,20 @@ func linkElements(t *TypeDef, constraints []Constraint) error {
 		parent.children = append(parent.children, e)
 	}
 	return nil
+}
+
+// linkBindings points each required binding of t at its value set's
+// expansion, so that a validator finds it without a lookup per value.
+func (s *Spec) linkBindings(t *TypeDef) {
+	for _, e := range t.Elements {
+		b := e.Binding
+		if b == nil || b.Strength != BindingRequired {
+			continue
+		}
+		if vs := s.ValueSet(b.ValueSet); vs != nil && vs.Expanded() {
+			b.expansion = vs
+		}
+	}
 }
 
 // byRef resolves a content reference such as "#Questionnaire.item".

@@ -157,13 +157,24 @@ func (t TypeRef) Targets() []string {
 	return names
 }
 
+// Binding strengths, as ElementDefinition.binding.strength spells them.
+const (
+	BindingRequired   = "required"
+	BindingExtensible = "extensible"
+	BindingPreferred  = "preferred"
+	BindingExample    = "example"
+)
+
 // Binding is an element's terminology binding.
 type Binding struct {
-	// Strength is "required", "extensible", "preferred" or "example".
+	// Strength is BindingRequired, BindingExtensible, BindingPreferred or
+	// BindingExample.
 	Strength string
 	// ValueSet is the canonical URL of the value set, with its version when
 	// the definition gives one ("http://hl7.org/fhir/ValueSet/observation-status|4.0.1").
 	ValueSet string
+
+	expansion *ValueSet // for a required binding whose value set is expanded
 }
 
 // Constraint is an invariant: a FHIRPath expression that must be true for

@@ -17,6 +17,7 @@ const (
 	CodeInvariant    = "invariant"     // an invariant evaluated to false
 	CodeNotSupported = "not-supported" // an unknown resource type
 	CodeInvalid      = "invalid"       // the input is not JSON
+	CodeCodeInvalid  = "code-invalid"  // a code is not in the value set of a required binding
 )
 
 // OperationOutcome is a FHIR OperationOutcome resource. It marshals to FHIR

@@ -6,8 +6,9 @@
 //
 // It keeps the core's resource types, data types and primitive types (the
 // StructureDefinitions that specialize, not the profiles or logical models),
-// the non-experimental SearchParameters and the CompartmentDefinitions, and
-// checks that they hang together before writing anything.
+// the non-experimental SearchParameters, the CompartmentDefinitions and the
+// expansions of the value sets that required bindings name (see
+// valueset.go), and checks that they hang together before writing anything.
 package main
 
 import (
@@ -53,8 +54,19 @@ func run(pkg, out string) error {
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("gen: %d types, %d primitives, %d search parameters, %d compartments; %d bytes to %s\n",
-		len(d.Types), len(d.Primitives), len(d.SearchParams), len(d.Compartments), buf.Len(), out)
+	expanded := 0
+	for _, vs := range d.ValueSets {
+		if vs.Expanded() {
+			expanded++
+		}
+	}
+	fmt.Printf("gen: %d types, %d primitives, %d search parameters, %d compartments, %d required value sets (%d expanded); %d bytes to %s\n",
+		len(d.Types), len(d.Primitives), len(d.SearchParams), len(d.Compartments), len(d.ValueSets), expanded, buf.Len(), out)
+	for _, vs := range d.ValueSets {
+		if !vs.Expanded() {
+			fmt.Printf("gen: not expanded: %s: %s\n", vs.URL, vs.Unexpanded)
+		}
+	}
 	return nil
 }
 
@@ -230,6 +242,14 @@ func Read(dir string) (*spec.Definitions, error) {
 		d.Compartments = append(d.Compartments, c)
 	}
 	sort.Slice(d.Compartments, func(i, j int) bool { return d.Compartments[i].Code < d.Compartments[j].Code })
+
+	term, err := readTerminology(dir)
+	if err != nil {
+		return nil, err
+	}
+	if d.ValueSets, err = requiredValueSets(d.Types, term); err != nil {
+		return nil, err
+	}
 
 	if err := check(d); err != nil {
 		return nil, err
