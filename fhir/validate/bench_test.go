@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+	"time"
 )
 
 // syntheaResources returns the entry resources of all Synthea bundles.
@@ -63,4 +64,47 @@ func BenchmarkSyntheaParallel(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "resources/s")
+}
+
+// BenchmarkBindings measures what checking required bindings adds to
+// validating the Synthea resources: each iteration validates them all with
+// the checks off and on, and the on/off ratio of the two times is
+// reported, so that a noisy machine slows both alike.
+func BenchmarkBindings(b *testing.B) {
+	resources := syntheaResources(b)
+	on, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	off, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	off.terminology = false
+	run := func(v *Validator) time.Duration {
+		start := time.Now()
+		for _, r := range resources {
+			if _, err := v.Validate(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return time.Since(start)
+	}
+	var tOn, tOff time.Duration
+	first := true
+	for b.Loop() {
+		// alternate which goes first, so that neither always pays for
+		// the other's garbage
+		if first {
+			tOff += run(off)
+			tOn += run(on)
+		} else {
+			tOn += run(on)
+			tOff += run(off)
+		}
+		first = !first
+	}
+	b.ReportMetric(float64(tOn)/float64(tOff), "on/off")
+	b.ReportMetric(float64(tOff.Nanoseconds())/float64(b.N*len(resources)), "ns/resource-off")
+	b.ReportMetric(float64(tOn.Nanoseconds())/float64(b.N*len(resources)), "ns/resource-on")
 }
