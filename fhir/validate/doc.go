@@ -29,8 +29,21 @@
 //   - invariants of severity error, evaluated with fhir/fhirpath. ele-1 is
 //     checked directly as the "no empty elements" rule, ref-1 by the
 //     reference check; an invariant the engine cannot evaluate is skipped,
-//     never reported.
+//     never reported;
+//   - required terminology bindings, against the value set expansions that
+//     fhir/spec generates from the package's ValueSet and CodeSystem
+//     resources: a code element's value must be in the expansion; a
+//     CodeableConcept needs at least one coding in it, and when it has none
+//     each coding from one of the value set's code systems is reported; a
+//     Coding is reported when its system is one of the value set's and its
+//     code is not in it. Each is an error with issue type code-invalid
+//     ([CodeCodeInvalid]) naming the value and the value set (see binding.go).
 //
-// Terminology bindings and profiles other than the core definitions are not
-// checked.
+// Not checked: extensible, preferred and example bindings (never errors);
+// required bindings whose value set the package cannot expand (UCUM units,
+// MIME types, ISO 4217 currencies, one LOINC answer list: 17 of 366 required
+// bindings); a CodeableConcept bound required with only text or only codings
+// of other systems; whether a code exists in a code system when no required
+// binding names it; display texts; and profiles other than the core
+// definitions.
 package validate
