@@ -1,0 +1,252 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/plexus-health/plexus/fhir/spec"
+)
+
+// The parts of ValueSet and CodeSystem resources the expansion reads.
+type (
+	valueSetJSON struct {
+		URL     string `json:"url"`
+		Version string `json:"version"`
+		Compose *struct {
+			Include []composeRule `json:"include"`
+			Exclude []composeRule `json:"exclude"`
+		} `json:"compose"`
+	}
+	composeRule struct {
+		System  string `json:"system"`
+		Version string `json:"version"`
+		Concept []struct {
+			Code string `json:"code"`
+		} `json:"concept"`
+		Filter []struct {
+			Property string `json:"property"`
+			Op       string `json:"op"`
+			Value    string `json:"value"`
+		} `json:"filter"`
+		ValueSet []string `json:"valueSet"`
+	}
+	codeSystemJSON struct {
+		URL     string        `json:"url"`
+		Content string        `json:"content"`
+		Concept []conceptJSON `json:"concept"`
+	}
+	conceptJSON struct {
+		Code    string        `json:"code"`
+		Concept []conceptJSON `json:"concept"`
+	}
+)
+
+// terminology is the package's value sets and code systems by URL.
+type terminology struct {
+	valueSets   map[string]*valueSetJSON
+	codeSystems map[string]*codeSystemJSON
+}
+
+func readTerminology(dir string) (*terminology, error) {
+	t := &terminology{valueSets: map[string]*valueSetJSON{}, codeSystems: map[string]*codeSystemJSON{}}
+	vss, err := filepath.Glob(filepath.Join(dir, "ValueSet-*.json"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range vss {
+		vs := new(valueSetJSON)
+		if err := readJSON(f, vs); err != nil {
+			return nil, err
+		}
+		if t.valueSets[vs.URL] != nil {
+			return nil, fmt.Errorf("%s: value set %s defined twice", f, vs.URL)
+		}
+		t.valueSets[vs.URL] = vs
+	}
+	css, err := filepath.Glob(filepath.Join(dir, "CodeSystem-*.json"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range css {
+		cs := new(codeSystemJSON)
+		if err := readJSON(f, cs); err != nil {
+			return nil, err
+		}
+		if t.codeSystems[cs.URL] != nil {
+			return nil, fmt.Errorf("%s: code system %s defined twice", f, cs.URL)
+		}
+		t.codeSystems[cs.URL] = cs
+	}
+	return t, nil
+}
+
+// requiredValueSets expands every value set a required binding in types
+// names, sorted by URL. A value set that cannot be expanded from the
+// package is kept, with the reason.
+func requiredValueSets(types []*spec.TypeDef, term *terminology) ([]*spec.ValueSet, error) {
+	urls := map[string]string{} // URL → version the bindings name
+	for _, t := range types {
+		for _, e := range t.Elements {
+			b := e.Binding
+			if b == nil || b.Strength != spec.BindingRequired {
+				continue
+			}
+			if b.ValueSet == "" {
+				return nil, fmt.Errorf("%s: required binding without a value set", e.Path)
+			}
+			url, version, _ := strings.Cut(b.ValueSet, "|")
+			if old, ok := urls[url]; ok && old != version {
+				return nil, fmt.Errorf("%s: binding to %s version %q, elsewhere %q", e.Path, url, version, old)
+			}
+			urls[url] = version
+		}
+	}
+	var out []*spec.ValueSet
+	for url, version := range urls {
+		vs := &spec.ValueSet{URL: url}
+		src := term.valueSets[url]
+		switch {
+		case src == nil:
+			vs.Unexpanded = "the value set is not in the package"
+		case version != "" && src.Version != version:
+			return nil, fmt.Errorf("bindings name %s|%s, the package has version %s", url, version, src.Version)
+		default:
+			vs.Version = src.Version
+			codes, err := term.expand(src, nil)
+			if err != nil {
+				vs.Unexpanded = err.Error()
+			} else {
+				vs.Systems = codes.sets()
+			}
+		}
+		out = append(out, vs)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].URL < out[j].URL })
+	return out, nil
+}
+
+// codeSet is a set of codes by system.
+type codeSet map[string]map[string]bool
+
+func (c codeSet) add(system, code string) {
+	if c[system] == nil {
+		c[system] = map[string]bool{}
+	}
+	c[system][code] = true
+}
+
+// sets returns c sorted, as the spec stores it.
+func (c codeSet) sets() []spec.CodeSet {
+	var out []spec.CodeSet
+	for sys, codes := range c {
+		if len(codes) == 0 {
+			continue
+		}
+		cs := spec.CodeSet{System: sys}
+		for code := range codes {
+			cs.Codes = append(cs.Codes, code)
+		}
+		slices.Sort(cs.Codes)
+		out = append(out, cs)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].System < out[j].System })
+	return out
+}
+
+// expand computes the codes of vs from its compose: the union of its
+// includes minus the union of its excludes. visiting guards against value
+// sets that include themselves.
+func (t *terminology) expand(vs *valueSetJSON, visiting []string) (codeSet, error) {
+	if slices.Contains(visiting, vs.URL) {
+		return nil, fmt.Errorf("value set %s includes itself", vs.URL)
+	}
+	visiting = append(visiting, vs.URL)
+	if vs.Compose == nil || len(vs.Compose.Include) == 0 {
+		return nil, fmt.Errorf("value set %s has no compose.include", vs.URL)
+	}
+	out := codeSet{}
+	for _, r := range vs.Compose.Include {
+		c, err := t.rule(r, visiting)
+		if err != nil {
+			return nil, err
+		}
+		for sys, codes := range c {
+			for code := range codes {
+				out.add(sys, code)
+			}
+		}
+	}
+	for _, r := range vs.Compose.Exclude {
+		c, err := t.rule(r, visiting)
+		if err != nil {
+			return nil, err
+		}
+		for sys, codes := range c {
+			for code := range codes {
+				delete(out[sys], code)
+			}
+		}
+	}
+	return out, nil
+}
+
+// rule computes the codes of one include or exclude: the codes it selects
+// from its system, intersected with each value set it names.
+func (t *terminology) rule(r composeRule, visiting []string) (codeSet, error) {
+	if len(r.Filter) > 0 {
+		f := r.Filter[0]
+		return nil, fmt.Errorf("filter %s %s %s on %s", f.Property, f.Op, f.Value, r.System)
+	}
+	var out codeSet
+	if r.System != "" {
+		out = codeSet{}
+		switch cs := t.codeSystems[r.System]; {
+		case len(r.Concept) > 0:
+			for _, c := range r.Concept {
+				out.add(r.System, c.Code)
+			}
+		case cs == nil:
+			return nil, fmt.Errorf("code system %s is not in the package", r.System)
+		case cs.Content != "complete":
+			return nil, fmt.Errorf("code system %s is not complete in the package (content %s)", r.System, cs.Content)
+		default:
+			var walk func([]conceptJSON)
+			walk = func(list []conceptJSON) {
+				for _, c := range list {
+					out.add(r.System, c.Code)
+					walk(c.Concept)
+				}
+			}
+			walk(cs.Concept)
+		}
+	}
+	for _, url := range r.ValueSet {
+		base, _, _ := strings.Cut(url, "|")
+		src := t.valueSets[base]
+		if src == nil {
+			return nil, fmt.Errorf("included value set %s is not in the package", url)
+		}
+		c, err := t.expand(src, visiting)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = c
+			continue
+		}
+		for sys, codes := range out {
+			for code := range codes {
+				if !c[sys][code] {
+					delete(codes, code)
+				}
+			}
+		}
+	}
+	if out == nil {
+		return nil, fmt.Errorf("a compose rule with neither system nor value set")
+	}
+	return out, nil
+}
