@@ -11,9 +11,9 @@ import (
 // instance and type interactions it routes (patch as JSON Patch), versioned
 // storage, update as create, conditional read, and $validate; with a
 // Searcher, search at type and system level with the search parameters,
-// includes and revincludes of each type, and Patient $everything. The
-// other conditional operations and batch/transaction are left out until
-// they are implemented.
+// includes and revincludes of each type, and Patient $everything; batch
+// and transaction; with a Matcher, conditional create, update and delete
+// (of a single match).
 func (s *Server) capabilityStatement() ([]byte, error) {
 	type (
 		code struct {
@@ -49,6 +49,9 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 			ConditionalDelete: "not-supported",
 			Operation:         validateOp,
 		}
+		if s.match != nil {
+			rc.ConditionalCreate, rc.ConditionalUpdate, rc.ConditionalDelete = true, true, "single"
+		}
 		if s.search != nil {
 			rc.Interaction = append(append([]code{}, interactions...), code{"search-type"})
 			rc.SearchParam = s.searchParamsOf(t)
@@ -60,7 +63,7 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 		}
 		resources = append(resources, rc)
 	}
-	systemInteractions := []code{{"history-system"}}
+	systemInteractions := []code{{"transaction"}, {"batch"}, {"history-system"}}
 	if s.search != nil {
 		systemInteractions = append(systemInteractions, code{"search-system"})
 	}

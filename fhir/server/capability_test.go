@@ -49,8 +49,12 @@ func TestCapabilityStatement(t *testing.T) {
 		t.Fatalf("statement: %+v", cs)
 	}
 	rest := cs.Rest[0]
-	if rest.Mode != "server" || len(rest.Interaction) != 1 || rest.Interaction[0].Code != "history-system" {
-		t.Errorf("system interactions %+v (batch, transaction and search-system are not implemented)", rest.Interaction)
+	var system []string
+	for _, i := range rest.Interaction {
+		system = append(system, i.Code)
+	}
+	if rest.Mode != "server" || !slices.Equal(system, []string{"transaction", "batch", "history-system"}) {
+		t.Errorf("system interactions %v (search-system needs a Searcher)", system)
 	}
 	if len(rest.Operation) != 1 || rest.Operation[0].Name != "validate" {
 		t.Errorf("operations %+v", rest.Operation)
@@ -79,5 +83,30 @@ func TestCapabilityStatement(t *testing.T) {
 	}
 	if !slices.Equal(types, sp.Resources()) {
 		t.Errorf("resource types %d, want the %d of R4", len(types), len(sp.Resources()))
+	}
+}
+
+// TestCapabilityConditional checks that a server with a Matcher claims the
+// conditional operations it then serves.
+func TestCapabilityConditional(t *testing.T) {
+	srv, _ := matchServer(t)
+	a := call(t, srv, "GET", "/fhir/metadata", "")
+	var cs struct {
+		Rest []struct {
+			Resource []struct {
+				Type              string
+				ConditionalCreate bool
+				ConditionalUpdate bool
+				ConditionalDelete string
+			}
+		}
+	}
+	if err := json.Unmarshal(a.raw, &cs); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range cs.Rest[0].Resource {
+		if !r.ConditionalCreate || !r.ConditionalUpdate || r.ConditionalDelete != "single" {
+			t.Fatalf("%s claims %+v", r.Type, r)
+		}
 	}
 }
