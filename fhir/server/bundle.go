@@ -779,13 +779,22 @@ func (p *BundleProcessor) run(ctx context.Context, w *repo.Writer, e *entry, opt
 			p.answer(e, http.StatusOK, v, opts)
 			return nil
 		}
-		v, created, err := w.Put(ctx, e.prepared, e.target, e.ifMatch)
+		var v *repo.Version
+		var err error
+		status := http.StatusOK
+		if e.method == "POST" {
+			// A fresh id: no current version to look up.
+			v, err = w.CreateAs(ctx, e.prepared, e.target)
+			status = http.StatusCreated
+		} else {
+			var created bool
+			v, created, err = w.Put(ctx, e.prepared, e.target, e.ifMatch)
+			if created {
+				status = http.StatusCreated
+			}
+		}
 		if err != nil {
 			return p.outcome(e, err)
-		}
-		status := http.StatusOK
-		if created {
-			status = http.StatusCreated
 		}
 		p.answer(e, status, v, opts)
 		return nil

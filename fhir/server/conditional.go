@@ -110,7 +110,7 @@ func (s *Server) createIfNoneExist(w http.ResponseWriter, r *http.Request, typ s
 		}
 		switch len(ids) {
 		case 0:
-			v, _, err = tw.Put(r.Context(), p, id, "")
+			v, err = tw.CreateAs(r.Context(), p, id)
 			return err
 		case 1:
 			status = http.StatusOK
