@@ -287,7 +287,9 @@ func TestSearchPagingUnderWrites(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; ; i++ {
+			// Bounded: an unbounded writer beside a stalled reader grows the
+			// WAL without limit.
+			for i := range 2000 {
 				select {
 				case <-stop:
 					return
