@@ -115,6 +115,19 @@ func TestBundleRules(t *testing.T) {
 			},
 		},
 		{
+			name: "urn:oid and update fullUrls are resolved too",
+			bundle: bundleJSON("transaction",
+				be{full: "urn:oid:1.2.3.4", method: "PUT", url: "Patient/fixed", res: `{"resourceType":"Patient","id":"fixed"}`},
+				be{method: "POST", url: "Observation", res: obs("urn:oid:1.2.3.4")}),
+			status: 200, entries: []string{"201 Created", "201 Created"},
+			check: func(t *testing.T, srv *httptest.Server, _ *scanMatcher, a answer, _ map[string]string) {
+				o := call(t, srv, "GET", "/fhir/"+strings.Split(entryLocation(a.entries()[1]), "/_history")[0], "")
+				if subj := o.body["subject"].(map[string]any)["reference"]; subj != "Patient/fixed" {
+					t.Errorf("subject %v", subj)
+				}
+			},
+		},
+		{
 			name: "transaction is atomic: an invalid resource writes nothing",
 			bundle: bundleJSON("transaction",
 				be{method: "POST", url: "Patient", res: pat("urn:s", "atomic")},
