@@ -820,9 +820,17 @@ func (p *BundleProcessor) get(ctx context.Context, w *repo.Writer, e *entry, opt
 		}
 		p.answer(e, http.StatusOK, v, BundleOptions{BaseURL: opts.BaseURL})
 	default:
+		if len(e.query) == 0 {
+			e.fail(http.StatusBadRequest, "invalid", "request.url", "a search in a Bundle needs search parameters; search the whole type with GET [base]/%s, which pages", e.typ)
+			return nil
+		}
 		ids, ok, err := p.matchEntry(ctx, w, e, e.query, "request.url")
 		if err != nil || !ok {
 			return err
+		}
+		if len(ids) > maxBundleSearch {
+			e.fail(http.StatusBadRequest, "too-costly", "request.url", "the search matches %d resources; a search in a Bundle returns at most %d, unpaged: search with GET [base]/%s, which pages", len(ids), maxBundleSearch, e.typ)
+			return nil
 		}
 		set := searchSet{Total: len(ids)}
 		for _, id := range ids {
@@ -846,6 +854,10 @@ func (p *BundleProcessor) get(ctx context.Context, w *repo.Writer, e *entry, opt
 	}
 	return nil
 }
+
+// maxBundleSearch bounds the matches of a search entry, which is answered
+// whole, unpaged.
+const maxBundleSearch = 1000
 
 // searchSet is the searchset Bundle a search entry answers with. It lists
 // every match, unpaged.

@@ -310,6 +310,11 @@ func TestBundleRules(t *testing.T) {
 			},
 		},
 		{
+			name:   "search entry without parameters",
+			bundle: bundleJSON("batch", be{method: "GET", url: "Patient"}),
+			status: 200, entries: []string{"400 Bad Request"},
+		},
+		{
 			name:   "resourceType must match the url",
 			bundle: bundleJSON("transaction", be{method: "POST", url: "Observation", res: pat("urn:s", "x")}),
 			status: 400, issue: "Bundle.entry[0].resource.resourceType",
