@@ -83,15 +83,22 @@ type (
 // type; a parameter whose expression fails on this resource is listed in
 // Problems.
 func Extract(typ string, resource []byte) (*Entries, error) {
-	ps, err := paramsFor(typ)
-	if err != nil {
-		return nil, err
-	}
 	dec := json.NewDecoder(bytes.NewReader(resource))
 	dec.UseNumber()
 	var root map[string]any
 	if err := dec.Decode(&root); err != nil {
 		return nil, fmt.Errorf("fhir/index: decoding %s: %w", typ, err)
+	}
+	return ExtractMap(typ, root)
+}
+
+// ExtractMap is Extract for a resource already decoded (with
+// json.Decoder.UseNumber, as the validator decodes it), so that a write
+// decodes its JSON once. It does not modify root.
+func ExtractMap(typ string, root map[string]any) (*Entries, error) {
+	ps, err := paramsFor(typ)
+	if err != nil {
+		return nil, err
 	}
 	x := extractor{e: &Entries{}}
 	for _, p := range ps {

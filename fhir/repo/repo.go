@@ -132,6 +132,17 @@ func (r *Repo) Prepare(typ string, resource []byte) (*Prepared, error) {
 	return &Prepared{d: d}, nil
 }
 
+// PrepareDecoded is Prepare for a resource the caller has already decoded
+// (with json.Decoder.UseNumber) into decoded, which must be resource's
+// content: a server that validates the decoded form saves decoding it again.
+func (r *Repo) PrepareDecoded(typ string, resource []byte, decoded map[string]any) (*Prepared, error) {
+	d, err := parseDecoded(typ, resource, decoded)
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{d: d}, nil
+}
+
 // Create stores a new resource of type resourceType under a new random id
 // (an id in the resource is replaced) and returns its first version.
 func (r *Repo) Create(ctx context.Context, resourceType string, resource []byte) (*Version, error) {

@@ -36,6 +36,13 @@ type document struct {
 // parseResource checks that body is a JSON object whose resourceType is typ
 // and splits it into members.
 func parseResource(typ string, body []byte) (*document, error) {
+	return parseDecoded(typ, body, nil)
+}
+
+// parseDecoded is parseResource for a body the caller has decoded into
+// decoded (nil if it has not): the search values are extracted from it
+// rather than from a second decoding.
+func parseDecoded(typ string, body []byte, decoded map[string]any) (*document, error) {
 	if !validType(typ) {
 		return nil, invalid("resource type %q is not a FHIR type name", typ)
 	}
@@ -79,7 +86,12 @@ func parseResource(typ string, body []byte) (*document, error) {
 	}
 	// The search values depend only on what the client sent: id, versionId
 	// and lastUpdated are searched through fhir_resources' own columns.
-	if d.idx, err = index.Extract(typ, compact.Bytes()); err != nil {
+	if decoded != nil {
+		d.idx, err = index.ExtractMap(typ, decoded)
+	} else {
+		d.idx, err = index.Extract(typ, compact.Bytes())
+	}
+	if err != nil {
 		return nil, invalid("resource: %v", err)
 	}
 	return d, nil
