@@ -3,11 +3,13 @@ package server
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -533,4 +535,69 @@ func FuzzScanRefs(f *testing.F) {
 			}
 		}
 	})
+}
+
+// shiftingMatcher answers the lookups made before the transaction with
+// another resource, as if a concurrent writer changed the data between
+// them and the transaction, for its first `shifts` lookups.
+type shiftingMatcher struct {
+	*scanMatcher
+	shifts int
+}
+
+func (m *shiftingMatcher) Match(ctx context.Context, tx *sql.Tx, typ string, params url.Values) ([]string, error) {
+	if tx == nil && m.shifts != 0 {
+		m.shifts--
+		return []string{"moved-away"}, nil
+	}
+	return m.scanMatcher.Match(ctx, tx, typ, params)
+}
+
+// TestBundleConditionsChangeUnderneath checks that what was looked up
+// before the transaction is checked again inside it: a transaction whose
+// conditions changed is processed again, and gives up with 409 if they
+// keep changing; nothing is written from stale lookups.
+func TestBundleConditionsChangeUnderneath(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		shifts int
+		status int
+	}{
+		{"changed once", 1, 200},
+		{"keeps changing", -1, 409},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			r, err := repo.New(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			v, err := validate.New()
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &shiftingMatcher{scanMatcher: &scanMatcher{db: db}}
+			srv := httptest.NewServer(New(r, v, Options{Matcher: m}))
+			defer srv.Close()
+			id := create(t, srv, "Patient", pat("urn:s", "one"))
+			m.shifts = tt.shifts
+			a := call(t, srv, "POST", "/fhir", bundleJSON("transaction", be{method: "POST", url: "Observation", res: obs("Patient?identifier=urn:s|one")}))
+			if a.status != tt.status {
+				t.Fatalf("status %d, want %d: %s", a.status, tt.status, a.raw)
+			}
+			if tt.status == 200 {
+				o := call(t, srv, "GET", "/fhir/"+strings.Split(entryLocation(a.entries()[0]), "/_history")[0], "")
+				if subj := o.body["subject"].(map[string]any)["reference"]; subj != "Patient/"+id {
+					t.Errorf("subject %v, want Patient/%s", subj, id)
+				}
+			} else if n := m.count(t, "Observation"); n != 0 {
+				t.Errorf("%d Observations written from stale lookups", n)
+			}
+		})
+	}
 }
