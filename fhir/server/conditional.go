@@ -95,8 +95,8 @@ func (s *Server) createIfNoneExist(w http.ResponseWriter, r *http.Request, typ s
 		writeOutcome(w, http.StatusBadRequest, "invalid", "If-None-Exist "+quote(r.Header.Get("If-None-Exist"))+" is not a search query")
 		return
 	}
-	id := repo.NewID()
-	p, err := s.repo.Prepare(typ, setID(raw, id))
+	id := repo.NewID() // CreateAs replaces an id the body may have
+	p, err := s.repo.Prepare(typ, raw)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -146,12 +146,11 @@ func (s *Server) conditionalUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	bodyID, _ := doc["id"].(string)
-	// The id is decided in the transaction; the prepared resource carries
-	// the body's id, or a fresh one that is used only if nothing matches.
+	// The id is decided in the transaction: the match's, else the body's,
+	// else a fresh one. A resource without an id can be written under any.
 	id := bodyID
 	if id == "" {
 		id = repo.NewID()
-		raw = setID(raw, id)
 	}
 	p, err := s.repo.Prepare(typ, raw)
 	if err != nil {
@@ -175,13 +174,7 @@ func (s *Server) conditionalUpdate(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		case 1:
-			if bodyID == "" {
-				// Prepared under the fresh id; write it under the match's.
-				var err error
-				if p, err = s.repo.Prepare(typ, setID(raw, ids[0])); err != nil {
-					return err
-				}
-			} else if bodyID != ids[0] {
+			if bodyID != "" && bodyID != ids[0] {
 				return fmt.Errorf("%w: the body's id %s is not %s, the id of the resource the query matches", repo.ErrInvalid, quote(bodyID), quote(ids[0]))
 			}
 			id = ids[0]
@@ -286,17 +279,6 @@ func (s *Server) failConditional(w http.ResponseWriter, r *http.Request, err err
 	default:
 		s.fail(w, r, err)
 	}
-}
-
-// setID returns the resource with its top-level id set to id, for a
-// resource that is written under an id the server chose. A resource
-// without an id is returned as it is: the repository adds the id.
-func setID(raw []byte, id string) []byte {
-	sc, err := scanRefs(raw)
-	if err != nil {
-		return raw // the repository reports the JSON error
-	}
-	return sc.rewrite(raw, id, func(string) (string, bool) { return "", false })
 }
 
 // isQueryError tells a query the Matcher cannot run as written (400) from a
