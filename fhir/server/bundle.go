@@ -660,7 +660,7 @@ func (p *BundleProcessor) prepare(e *entry, body []byte) {
 		e.res = EntryResult{Status: http.StatusUnprocessableEntity, Outcome: o}
 		return
 	}
-	pr, err := p.repo.Prepare(e.typ, body)
+	pr, err := p.repo.PrepareDecoded(e.typ, body, doc)
 	if err != nil {
 		e.fail(http.StatusBadRequest, "invalid", "resource", "%s", userMessage(err))
 		return

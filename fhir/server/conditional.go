@@ -89,14 +89,14 @@ func conditionalQuery(r *http.Request) (url.Values, bool) {
 // is created only if the query matches nothing; one match answers 200 with
 // that resource, several 412. The match and the write run in one
 // transaction, so two such creates racing create one resource.
-func (s *Server) createIfNoneExist(w http.ResponseWriter, r *http.Request, typ string, raw []byte) {
+func (s *Server) createIfNoneExist(w http.ResponseWriter, r *http.Request, typ string, raw []byte, doc map[string]any) {
 	q, err := url.ParseQuery(strings.TrimPrefix(strings.TrimPrefix(r.Header.Get("If-None-Exist"), typ), "?"))
 	if err != nil || len(q) == 0 {
 		writeOutcome(w, http.StatusBadRequest, "invalid", "If-None-Exist "+quote(r.Header.Get("If-None-Exist"))+" is not a search query")
 		return
 	}
 	id := repo.NewID() // CreateAs replaces an id the body may have
-	p, err := s.repo.Prepare(typ, raw)
+	p, err := s.repo.PrepareDecoded(typ, raw, doc)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -152,7 +152,7 @@ func (s *Server) conditionalUpdate(w http.ResponseWriter, r *http.Request) {
 	if id == "" {
 		id = repo.NewID()
 	}
-	p, err := s.repo.Prepare(typ, raw)
+	p, err := s.repo.PrepareDecoded(typ, raw, doc)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -95,12 +95,12 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	typ := r.PathValue("type")
-	raw, _, ok := s.resource(w, r, typ)
+	raw, doc, ok := s.resource(w, r, typ)
 	if !ok {
 		return
 	}
 	if conditional {
-		s.createIfNoneExist(w, r, typ, raw)
+		s.createIfNoneExist(w, r, typ, raw, doc)
 		return
 	}
 	v, err := s.repo.Create(r.Context(), typ, raw)
