@@ -1,0 +1,313 @@
+package v2fhir
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// cond is a table condition in the guide's "Computable ANTLR" column, in
+// disjunctive form: any of the and-groups holding makes it true. The
+// interpreter reads the forms the tables use:
+//
+//	IF PID-25 NOT VALUED            IF XTN.3 NOT IN ("Internet", "X.400")
+//	IF OBX-2 EQUALS "SN" AND …      IF PID-7 LENGTH GREATER THAN 8
+//	IF PID-11 LST.COUNT EQUALS 1    IF OBX-33 COUNT>1
+//
+// A condition in any other form is a compile error, and its row is skipped.
+type cond struct {
+	any [][]pred
+}
+
+type predOp int
+
+const (
+	opValued predOp = iota
+	opEquals
+	opIn
+	opLenGT
+	opCountEQ
+	opCountGT
+)
+
+type pred struct {
+	field, comp int // comp 0: the whole field (first repetition)
+	self        bool
+	op          predOp
+	not         bool
+	vals        []string
+	n           int
+}
+
+// condEnv gives a condition the values it names.
+type condEnv interface {
+	text(field, comp int) string
+	reps(field int) int
+}
+
+func (c *cond) eval(env condEnv, field int) bool {
+	for _, group := range c.any {
+		ok := true
+		for _, p := range group {
+			if !p.eval(env, field) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (p pred) eval(env condEnv, field int) bool {
+	f := p.field
+	if p.self {
+		f = field
+	}
+	var r bool
+	switch p.op {
+	case opValued:
+		r = env.text(f, p.comp) != ""
+	case opEquals:
+		r = env.text(f, p.comp) == p.vals[0]
+	case opIn:
+		t := env.text(f, p.comp)
+		for _, v := range p.vals {
+			if t == v {
+				r = true
+			}
+		}
+	case opLenGT:
+		r = len(env.text(f, p.comp)) > p.n
+	case opCountEQ:
+		r = env.reps(f) == p.n
+	case opCountGT:
+		r = env.reps(f) > p.n
+	}
+	return r != p.not
+}
+
+func tokenize(s string) ([]string, error) {
+	var out []string
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '"':
+			j := strings.IndexByte(s[i+1:], '"')
+			if j < 0 {
+				return nil, errors.New("unterminated string")
+			}
+			out = append(out, s[i:i+j+2])
+			i += j + 2
+		case c == '(' || c == ')' || c == ',' || c == '=' || c == '>':
+			out = append(out, string(c))
+			i++
+		default:
+			j := i
+			for j < len(s) && !strings.ContainsRune(" \t\r\n\"(),=>", rune(s[j])) {
+				j++
+			}
+			out = append(out, s[i:j])
+			i = j
+		}
+	}
+	return out, nil
+}
+
+// parseRef reads "PID-11.9", "HD-3", "XTN.3" as field and component.
+func parseRef(t string) (field, comp int, ok bool) {
+	i := strings.IndexAny(t, "-.")
+	if i < 2 || i > 3 {
+		return 0, 0, false
+	}
+	for _, r := range t[:i] {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return 0, 0, false
+		}
+	}
+	rest := strings.Split(t[i+1:], ".")
+	if len(rest) > 2 {
+		return 0, 0, false
+	}
+	f, err := strconv.Atoi(rest[0])
+	if err != nil || f <= 0 {
+		return 0, 0, false
+	}
+	if len(rest) == 2 {
+		c, err := strconv.Atoi(rest[1])
+		if err != nil || c <= 0 {
+			return 0, 0, false
+		}
+		// "XTN.3.1" does not occur; "PID-11.9" is field 11 component 9.
+		return f, c, true
+	}
+	return f, 0, true
+}
+
+func parseCond(s string) (*cond, error) {
+	toks, err := tokenize(s)
+	if err != nil {
+		return nil, err
+	}
+	p := &condParser{toks: toks}
+	c := &cond{}
+	group := []pred{}
+	for {
+		pr, err := p.pred()
+		if err != nil {
+			return nil, fmt.Errorf("%v in %q", err, s)
+		}
+		group = append(group, pr)
+		switch strings.ToUpper(p.peek()) {
+		case "":
+			c.any = append(c.any, group)
+			return c, nil
+		case "AND":
+			p.next()
+		case "OR":
+			p.next()
+			c.any = append(c.any, group)
+			group = []pred{}
+		default:
+			return nil, fmt.Errorf("unexpected %q in %q", p.peek(), s)
+		}
+	}
+}
+
+type condParser struct {
+	toks []string
+	i    int
+}
+
+func (p *condParser) peek() string {
+	if p.i < len(p.toks) {
+		return p.toks[p.i]
+	}
+	return ""
+}
+
+func (p *condParser) next() string { t := p.peek(); p.i++; return t }
+
+func (p *condParser) word(w string) bool {
+	if strings.EqualFold(p.peek(), w) {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *condParser) pred() (pred, error) {
+	var pr pred
+	p.word("IF")
+	paren := p.word("(")
+	p.word("IF")
+	t := p.peek()
+	if f, c, ok := parseRef(strings.ToUpper(t)); ok {
+		// Segment or data type name is the table's own.
+		pr.field, pr.comp = f, c
+		p.next()
+	} else {
+		pr.self = true
+	}
+	if p.word("IS") {
+		if p.word("NOT") {
+			pr.not = true
+		}
+	} else if p.word("NOT") {
+		pr.not = true
+	} else if p.word("DOES") {
+		if !p.word("NOT") || !p.word("EXIST") {
+			return pr, errors.New("unreadable DOES")
+		}
+		pr.not = true
+		pr.op = opValued
+		return pr, p.close(paren)
+	}
+	switch up := strings.ToUpper(p.peek()); {
+	case up == "VALUED" || up == "VALUE":
+		p.next()
+		pr.op = opValued
+	case up == "EQUALS" || up == "=" || strings.HasPrefix(up, `"`):
+		if up != "" && up[0] != '"' {
+			p.next()
+		}
+		v, ok := unquote(p.next())
+		if !ok {
+			return pr, errors.New("EQUALS needs a string")
+		}
+		pr.op, pr.vals = opEquals, []string{v}
+	case up == "IN":
+		p.next()
+		if !p.word("(") {
+			return pr, errors.New("IN needs a list")
+		}
+		for {
+			v, ok := unquote(p.next())
+			if !ok {
+				return pr, errors.New("IN list needs strings")
+			}
+			pr.vals = append(pr.vals, v)
+			if p.word(")") {
+				break
+			}
+			if !p.word(",") {
+				return pr, errors.New("unreadable IN list")
+			}
+		}
+		pr.op = opIn
+	case up == "LENGTH":
+		p.next()
+		if !p.word("GREATER") || !p.word("THAN") {
+			return pr, errors.New("unreadable LENGTH")
+		}
+		n, err := strconv.Atoi(p.next())
+		if err != nil {
+			return pr, errors.New("LENGTH needs a number")
+		}
+		pr.op, pr.n = opLenGT, n
+	case up == "LST.COUNT" || up == "COUNT":
+		p.next()
+		var gt bool
+		switch {
+		case p.word("EQUALS") || p.word("="):
+		case p.word(">"):
+			gt = true
+		case p.word("GREATER"):
+			if !p.word("THAN") {
+				return pr, errors.New("unreadable COUNT")
+			}
+			gt = true
+		default:
+			return pr, errors.New("unreadable COUNT")
+		}
+		n, err := strconv.Atoi(p.next())
+		if err != nil {
+			return pr, errors.New("COUNT needs a number")
+		}
+		pr.op, pr.n = opCountEQ, n
+		if gt {
+			pr.op = opCountGT
+		}
+	case up == "AND" || up == "OR" || up == "":
+		if pr.self || pr.not {
+			return pr, errors.New("missing test")
+		}
+		// "IF PV1-3.2 OR PV1-3.3 VALUED": a bare field means VALUED.
+		pr.op = opValued
+	default:
+		return pr, fmt.Errorf("unreadable test %q", p.peek())
+	}
+	return pr, p.close(paren)
+}
+
+func (p *condParser) close(paren bool) error {
+	if p.word(")") && !paren {
+		return errors.New("unbalanced )")
+	}
+	return nil
+}

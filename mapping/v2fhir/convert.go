@@ -1,0 +1,207 @@
+package v2fhir
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/plexus-health/plexus/format/hl7v2"
+)
+
+// Options tune a conversion. The zero value is usable.
+type Options struct {
+	// Zone is the sending system's time zone, used for date/times that carry
+	// none. When nil such values are kept as dates, and reported.
+	Zone *time.Location
+	// Systems maps assigning authority namespaces (CX.4.1, EI.2, HD.1) to
+	// identifier system URIs, for authorities without a universal id.
+	Systems map[string]string
+	// Now gives Provenance.recorded when the message has no usable instant.
+	// Defaults to time.Now.
+	Now func() time.Time
+}
+
+// Unmapped is something present in a message that the conversion did not
+// map: a whole segment (Field 0) or a field, with the reason.
+type Unmapped struct {
+	Segment string `json:"segment"`
+	Index   int    `json:"index"` // 1-based position of the segment in the message
+	Field   int    `json:"field,omitempty"`
+	Reason  string `json:"reason"`
+}
+
+func (u Unmapped) String() string {
+	if u.Field == 0 {
+		return fmt.Sprintf("%s (segment %d): %s", u.Segment, u.Index, u.Reason)
+	}
+	return fmt.Sprintf("%s-%d (segment %d): %s", u.Segment, u.Field, u.Index, u.Reason)
+}
+
+// Result is a converted message.
+type Result struct {
+	// Bundle is the FHIR transaction Bundle, as JSON.
+	Bundle []byte
+	// Unmapped lists what the message held that is not in the Bundle.
+	Unmapped []Unmapped
+	// Event is MSH-9 as "ADT^A01".
+	Event string
+}
+
+// ErrUnsupported is returned for a message type the mapping set does not
+// convert.
+var ErrUnsupported = errors.New("message type not supported")
+
+// Converter converts messages with one mapping set. It is safe for
+// concurrent use.
+type Converter struct {
+	ms   *MappingSet
+	opts Options
+}
+
+// New returns a converter for the mapping set.
+func New(ms *MappingSet, opts Options) *Converter {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Converter{ms: ms, opts: opts}
+}
+
+// ConvertBytes parses and converts one ER7 message.
+func (cv *Converter) ConvertBytes(data []byte) (*Result, error) {
+	m, err := hl7v2.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return cv.Convert(m)
+}
+
+// conv is the state of one conversion.
+type conv struct {
+	ms       *MappingSet
+	opts     Options
+	msg      *hl7v2.Message
+	res      []*obj
+	byID     map[string]*obj
+	unmapped []Unmapped
+	segIndex int
+	segName  string
+	depth    int
+}
+
+// note records a problem with a field of the current segment.
+func (c *conv) note(where string, field int, reason string) {
+	c.unmapped = append(c.unmapped, Unmapped{Segment: c.segName, Index: c.segIndex, Field: field, Reason: reason})
+}
+
+// makeID derives a resource id from business identifiers: the same parts
+// always give the same id, so a re-sent message updates what it created.
+func makeID(typ string, parts ...string) string {
+	h := sha256.New()
+	h.Write([]byte(typ))
+	for _, p := range parts {
+		h.Write([]byte{0x1f})
+		h.Write([]byte(p))
+	}
+	var sum [32]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+}
+
+// add puts a resource in the bundle, or merges it into the one already
+// there with the same type and id. It returns the reference to it.
+func (c *conv) add(r *obj, id string) string {
+	typ := r.str("resourceType")
+	key := typ + "/" + id
+	if old := c.byID[key]; old != nil {
+		if old != r {
+			for i, k := range r.keys {
+				if old.index(k) < 0 {
+					old.set(k, r.vals[i])
+				}
+			}
+		}
+		return key
+	}
+	if r.index("id") < 0 {
+		// id goes right after resourceType.
+		r.keys = append([]string{"resourceType", "id"}, r.keys[1:]...)
+		r.vals = append([]any{typ, id}, r.vals[1:]...)
+	}
+	c.byID[key] = r
+	c.res = append(c.res, r)
+	return key
+}
+
+// reference builds the resource a Reference row names ("sender(Organization)"
+// with HD[Organization]) and returns a reference to it.
+func (c *conv) reference(rw *row, x val) string {
+	typ := rw.refType
+	dtBase := tableBase(rw.dtMap)
+	if strings.HasPrefix(rw.dtMap, "PL[") {
+		return c.location(x)
+	}
+	if typ == "" {
+		typ = dtBase
+	}
+	dt := c.ms.datatypes[rw.dtMap]
+	if dt == nil || dt.base != typ || c.depth > 4 {
+		return ""
+	}
+	r := newResource(typ)
+	c.applyDT(dt, x, r, c.depth)
+	if r.clean() || len(r.keys) < 2 {
+		return ""
+	}
+	return c.add(r, contentID(r))
+}
+
+// contentID derives the id of a resource made from a data type (a
+// Practitioner from an XCN, an Organization from a HD) from its identifiers,
+// or from its whole content when it has none.
+func contentID(r *obj) string {
+	typ := r.str("resourceType")
+	if ids := r.get("identifier"); ids != nil {
+		return makeID(typ, string(appendValue(nil, ids)))
+	}
+	return makeID(typ, string(r.appendJSON(nil)))
+}
+
+// location maps a PL (point of care^room^bed^facility^…^building^floor) to
+// one Location named by its parts; the guide's hierarchy of a Location per
+// part is not built yet.
+func (c *conv) location(x val) string {
+	var parts []string
+	for _, i := range []int{4, 7, 8, 1, 2, 3} {
+		if t := x.part(i).text(); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	r := newResource("Location")
+	name := strings.Join(parts, " ")
+	r.set("name", name)
+	r.set("mode", "instance")
+	if d := x.part(9).text(); d != "" {
+		r.set("description", d)
+	}
+	pt := ""
+	switch {
+	case x.part(3).text() != "":
+		pt = "bd"
+	case x.part(2).text() != "":
+		pt = "ro"
+	case x.part(1).text() != "":
+		pt = "wa"
+	}
+	if pt != "" {
+		cd := newObj()
+		cd.set("system", "http://terminology.hl7.org/CodeSystem/location-physical-type")
+		cd.set("code", pt)
+		r.child("physicalType").add("coding", cd)
+	}
+	return c.add(r, makeID("Location", name))
+}

@@ -1,0 +1,359 @@
+package v2fhir
+
+import (
+	"strings"
+
+	"github.com/plexus-health/plexus/format/hl7v2"
+)
+
+// val is a v2 value at a known depth: a field repetition (level 0, whose
+// parts are components), a component (1, parts are subcomponents) or a
+// subcomponent (2).
+type val struct {
+	v     hl7v2.Value
+	level int
+}
+
+func (x val) part(i int) val {
+	switch x.level {
+	case 0:
+		return val{x.v.Component(i), 1}
+	case 1:
+		return val{x.v.Sub(i), 2}
+	}
+	if i == 1 {
+		return x
+	}
+	return val{}
+}
+
+func (x val) empty() bool { return x.v.IsEmpty() || x.v.IsNull() }
+
+// text is the value's first leaf as text: "F" for "F^Female^HL70001".
+func (x val) text() string {
+	for x.level < 2 {
+		x = x.part(1)
+	}
+	if x.v.IsNull() {
+		return ""
+	}
+	return trimSpace(x.v.String())
+}
+
+func trimSpace(s string) string {
+	i, j := 0, len(s)
+	for i < j && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	for j > i && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	return s[i:j]
+}
+
+// segEnv evaluates a segment table's conditions. Within the rows of a
+// repeating field, the field's own value is the current repetition.
+type segEnv struct {
+	seg   *hl7v2.Segment
+	field int
+	rep   val
+}
+
+func (e segEnv) text(field, comp int) string {
+	var x val
+	if field == e.field {
+		x = e.rep
+	} else {
+		x = val{e.seg.Field(field).Rep(1), 0}
+	}
+	if comp > 0 {
+		x = x.part(comp)
+	}
+	return x.text()
+}
+
+func (e segEnv) reps(field int) int {
+	f := e.seg.Field(field)
+	if f.IsEmpty() {
+		return 0
+	}
+	return f.Reps()
+}
+
+// dtEnv evaluates a data type table's conditions on one value.
+type dtEnv struct{ x val }
+
+func (e dtEnv) text(field, comp int) string {
+	x := e.x.part(field)
+	if comp > 0 {
+		x = x.part(comp)
+	}
+	return x.text()
+}
+
+func (e dtEnv) reps(field int) int {
+	if e.x.part(field).empty() {
+		return 0
+	}
+	return 1
+}
+
+// slotKey names the element a table's "[n]" designates under one parent.
+type slotKey struct {
+	parent *obj
+	name   string
+	slot   int
+}
+
+// slots remembers, for one application of a table, the elements made for
+// each "[n]", one per repetition of the field that made them, so that rows
+// naming the same slot fill the same element.
+type slots map[slotKey][]*obj
+
+func (s slots) elem(parent *obj, st step, rep int) *obj {
+	k := slotKey{parent, st.name, st.slot}
+	list := s[k]
+	if rep < len(list) {
+		return list[rep]
+	}
+	e := newObj()
+	parent.add(st.name, e)
+	s[k] = append(list, e)
+	return e
+}
+
+// walk returns the object that holds the leaf of steps, creating the
+// elements on the way.
+func (s slots) walk(root *obj, steps []step, rep int) *obj {
+	cur := root
+	for _, st := range steps[:len(steps)-1] {
+		if st.repeats {
+			cur = s.elem(cur, st, rep)
+		} else {
+			cur = cur.child(st.name)
+		}
+	}
+	return cur
+}
+
+// leafObj returns the object at the leaf of steps.
+func (s slots) leafObj(root *obj, steps []step, rep int) *obj {
+	parent := s.walk(root, steps, rep)
+	st := steps[len(steps)-1]
+	if st.repeats {
+		return s.elem(parent, st, rep)
+	}
+	return parent.child(st.name)
+}
+
+func (s slots) setPrimitive(root *obj, steps []step, rep int, v any) {
+	parent := s.walk(root, steps, rep)
+	st := steps[len(steps)-1]
+	if st.repeats {
+		parent.add(st.name, v)
+	} else {
+		parent.set(st.name, v)
+	}
+}
+
+// applySegment applies a segment table to seg, filling target. It marks in
+// used the fields a row took a value from.
+func (c *conv) applySegment(t *table, seg *hl7v2.Segment, target *obj, used []bool) {
+	if t == nil {
+		return
+	}
+	sl := slots{}
+	for i := 0; i < len(t.rows); {
+		f := t.rows[i].field
+		j := i
+		for j < len(t.rows) && t.rows[j].field == f {
+			j++
+		}
+		rows := t.rows[i:j]
+		i = j
+		if f == 0 { // rows for the segment as a whole: constants
+			for _, rw := range rows {
+				c.applyRow(rw, val{}, target, sl, 0, seg.Name(), 0)
+			}
+			continue
+		}
+		fv := seg.Field(f)
+		if fv.IsEmpty() || fv.IsNull() {
+			continue
+		}
+		n := fv.Reps()
+		for r := 1; r <= n; r++ {
+			rep := val{fv.Rep(r), 0}
+			if rep.empty() {
+				continue
+			}
+			env := segEnv{seg, f, rep}
+			for _, rw := range rows {
+				if rw.cond != nil && !rw.cond.eval(env, f) {
+					continue
+				}
+				if c.applyRow(rw, rep, target, sl, r-1, seg.Name(), f) && f < len(used) {
+					used[f] = true
+				}
+			}
+		}
+	}
+}
+
+// applyDT applies a data type table to x, filling target (the element of
+// root slot 1) and making extra elements for root slots above 1.
+func (c *conv) applyDT(t *table, x val, target *obj, depth int) (extra []*obj) {
+	if depth > 6 {
+		return nil
+	}
+	sl := slots{}
+	roots := map[int]*obj{}
+	env := dtEnv{x}
+	for _, rw := range t.rows {
+		cv := x.part(rw.field)
+		if cv.empty() && !rw.hasAssig {
+			continue
+		}
+		if rw.hasAssig && cv.empty() {
+			continue
+		}
+		if rw.cond != nil && !rw.cond.eval(env, rw.field) {
+			continue
+		}
+		tgt := target
+		if rw.rootSlot > 1 {
+			if roots[rw.rootSlot] == nil {
+				roots[rw.rootSlot] = newObj()
+				extra = append(extra, roots[rw.rootSlot])
+			}
+			tgt = roots[rw.rootSlot]
+		}
+		c.depth = depth + 1
+		c.applyRow(rw, cv, tgt, sl, 0, t.name, rw.field)
+	}
+	return extra
+}
+
+// applyRow applies one row to the value x. It reports whether it wrote
+// something.
+func (c *conv) applyRow(rw *row, x val, target *obj, sl slots, rep int, where string, field int) bool {
+	if rw.hasAssig {
+		v, err := primitive(rw.leafType, rw.assign)
+		if err != nil {
+			return false
+		}
+		sl.setPrimitive(target, rw.steps, rep, v)
+		return true
+	}
+	leaf := rw.leafType
+	switch {
+	case leaf == "Reference":
+		ref := c.reference(rw, x)
+		if ref == "" {
+			return false
+		}
+		o := sl.leafObj(target, rw.steps, rep)
+		o.set("reference", ref)
+		return true
+	case isPrimitive(leaf):
+		v, err := c.primitiveFrom(rw, x)
+		if err != nil {
+			c.note(where, field, err.Error())
+			if v == nil {
+				return false
+			}
+		}
+		if v == nil {
+			return false
+		}
+		sl.setPrimitive(target, rw.steps, rep, v)
+		return true
+	}
+	dt := c.ms.datatypes[rw.dtMap]
+	if dt == nil {
+		dt = c.ms.defaultDT(leaf)
+	}
+	if dt == nil || dt.base != leaf && !compatible(dt.base, leaf) {
+		return false
+	}
+	o := newObj()
+	extra := c.applyDT(dt, x, o, c.depth)
+	c.finishCoded(o, leaf, rw.vocab)
+	if leaf == "ContactPoint" {
+		contactSystem(o)
+	}
+	if o.clean() {
+		return false
+	}
+	dst := sl.leafObj(target, rw.steps, rep)
+	merge(dst, o)
+	if st := rw.steps[len(rw.steps)-1]; st.repeats {
+		parent := sl.walk(target, rw.steps, rep)
+		for _, e := range extra {
+			if !e.clean() {
+				parent.add(st.name, e)
+			}
+		}
+	}
+	return true
+}
+
+func compatible(base, leaf string) bool {
+	switch leaf {
+	case "SimpleQuantity", "Quantity", "Age", "Duration", "Count", "Distance":
+		return base == "Quantity"
+	}
+	return false
+}
+
+// defaultDT is the data type map used when a row names none.
+func (ms *MappingSet) defaultDT(leaf string) *table {
+	switch leaf {
+	case "CodeableConcept":
+		return ms.datatypes["CWE[CodeableConcept]"]
+	case "Coding":
+		return ms.datatypes["CWE[Coding]"]
+	case "Identifier":
+		return ms.datatypes["CX[Identifier]"]
+	}
+	return nil
+}
+
+func merge(dst, src *obj) {
+	for i, k := range src.keys {
+		if d, ok := dst.get(k).(*obj); ok {
+			if s, ok := src.vals[i].(*obj); ok {
+				merge(d, s)
+				continue
+			}
+		}
+		if d, ok := dst.get(k).([]any); ok {
+			if s, ok := src.vals[i].([]any); ok {
+				dst.set(k, append(d, s...))
+				continue
+			}
+		}
+		dst.set(k, src.vals[i])
+	}
+}
+
+// contactSystem gives a ContactPoint whose XTN named no equipment type
+// (XTN.3) the system its value implies, since FHIR requires one (cpt-2):
+// email for an address with "@", phone for digits, else other.
+func contactSystem(o *obj) {
+	v := o.str("value")
+	if v == "" || o.str("system") != "" {
+		return
+	}
+	sys := "phone"
+	for _, r := range v {
+		if r == '@' {
+			sys = "email"
+			break
+		}
+		if !(r >= '0' && r <= '9' || strings.ContainsRune(" +-()./x", r)) {
+			sys = "other"
+		}
+	}
+	o.set("system", sys)
+}

@@ -1,0 +1,413 @@
+package v2fhir
+
+import (
+	"embed"
+	"encoding/csv"
+	"fmt"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/plexus-health/plexus/fhir/spec"
+)
+
+// DefaultVersion names the mapping set compiled into Plexus: the CSV tables of
+// the HL7 V2-to-FHIR IG as published in its 2024 ballot sources.
+const DefaultVersion = "v2-to-fhir-ig/2024.1"
+
+//go:embed mappings
+var mappingFS embed.FS
+
+// MappingSet is one version of the mapping tables, compiled. It is read-only
+// and safe for concurrent use.
+type MappingSet struct {
+	Version   string
+	segments  map[string]*table // "PID[Patient]"
+	datatypes map[string]*table // "CX[Identifier]"
+	vocab     map[string]*conceptMap
+	skipped   []SkippedRow
+}
+
+// SkippedRow is a table row the interpreter does not apply, with the reason.
+type SkippedRow struct {
+	Table, Field, Target, Reason string
+}
+
+// Skipped lists the rows of the set's tables that are not interpreted.
+func (ms *MappingSet) Skipped() []SkippedRow { return ms.skipped }
+
+// table is one compiled segment or data type map.
+type table struct {
+	name   string
+	base   string // FHIR type the paths start from ("Patient", "Identifier")
+	rows   []*row
+	fields int // highest field/component number with a row
+}
+
+// row is one interpretable row of a table.
+type row struct {
+	field    int
+	cond     *cond
+	steps    []step
+	dtMap    string // "CX[Identifier]"; "" for a primitive leaf
+	vocab    string
+	assign   string // assigned constant, or ""
+	hasAssig bool
+	leafType string // FHIR type of the leaf ("code", "Identifier", "Reference")
+	refType  string // resource type named as "(Organization)" on the leaf
+	rootSlot int    // for data type tables whose paths begin "[n]."
+}
+
+// step is one element of a row's FHIR path.
+type step struct {
+	name     string // JSON key ("identifier", "_birthDate")
+	slot     int    // the table's "[n]", 0 when none
+	repeats  bool
+	typ      string
+	resolved string // spec path, used as the slot key
+}
+
+var (
+	loadOnce sync.Once
+	loaded   *MappingSet
+	loadErr  error
+)
+
+// Default returns the compiled default mapping set.
+func Default() (*MappingSet, error) {
+	loadOnce.Do(func() { loaded, loadErr = Load(DefaultVersion) })
+	return loaded, loadErr
+}
+
+// Load compiles the embedded mapping set of the given version.
+func Load(version string) (*MappingSet, error) {
+	root := path.Join("mappings", version)
+	if _, err := fs.Stat(mappingFS, root); err != nil {
+		return nil, fmt.Errorf("mapping set %q: not found", version)
+	}
+	sp, err := spec.R4()
+	if err != nil {
+		return nil, fmt.Errorf("mapping set %q: %v", version, err)
+	}
+	ms := &MappingSet{Version: version, segments: map[string]*table{}, datatypes: map[string]*table{}, vocab: map[string]*conceptMap{}}
+	sub, _ := fs.Sub(mappingFS, root)
+	if err := ms.loadDir(sub, sp); err != nil {
+		return nil, fmt.Errorf("mapping set %q: %v", version, err)
+	}
+	return ms, nil
+}
+
+func readCSV(fsys fs.FS, name string) ([][]string, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	recs, err := r.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return recs, nil
+}
+
+func (ms *MappingSet) loadDir(fsys fs.FS, sp *spec.Spec) error {
+	cs, _ := fs.Glob(fsys, "codesystems/*.csv")
+	for _, name := range cs {
+		recs, err := readCSV(fsys, name)
+		if err != nil {
+			return err
+		}
+		key := strings.TrimSuffix(path.Base(name), ".csv")
+		ms.vocab[key] = parseConceptMap(recs)
+	}
+	for _, kind := range []string{"segments", "datatypes"} {
+		names, _ := fs.Glob(fsys, kind+"/*.csv")
+		for _, name := range names {
+			recs, err := readCSV(fsys, name)
+			if err != nil {
+				return err
+			}
+			key := strings.TrimSuffix(path.Base(name), ".csv")
+			t := ms.compileTable(key, recs, sp, kind == "segments")
+			if t == nil {
+				continue
+			}
+			if kind == "segments" {
+				ms.segments[key] = t
+			} else {
+				ms.datatypes[key] = t
+			}
+		}
+	}
+	return nil
+}
+
+// tableBase returns the FHIR type a table's paths start from: the name in
+// brackets up to a '-' or '.' ("Identifier-Extension" → "Identifier").
+func tableBase(key string) string {
+	i, j := strings.IndexByte(key, '['), strings.LastIndexByte(key, ']')
+	if i < 0 || j < i {
+		return ""
+	}
+	b := key[i+1 : j]
+	if k := strings.IndexAny(b, "-."); k >= 0 {
+		b = b[:k]
+	}
+	return b
+}
+
+// Column numbers of the IG's segment and data type tables.
+const (
+	colID     = 1
+	colCond   = 6
+	colTarget = 9
+	colExtra  = 10
+	colDTMap  = 14
+	colVocab  = 15
+	colAssign = 16
+)
+
+func (ms *MappingSet) skip(t, field, target, reason string) {
+	ms.skipped = append(ms.skipped, SkippedRow{Table: t, Field: field, Target: target, Reason: reason})
+}
+
+func (ms *MappingSet) compileTable(key string, recs [][]string, sp *spec.Spec, segment bool) *table {
+	base := tableBase(key)
+	if base == "" {
+		return nil
+	}
+	if _, ok := sp.Resolve(base); !ok {
+		return nil // primitive or odd targets are coded in Go (primitive.go)
+	}
+	t := &table{name: key, base: base}
+	for _, r := range recs {
+		if len(r) <= colAssign {
+			continue
+		}
+		id := strings.TrimSpace(r[colID])
+		field := fieldNumber(id)
+		wholeSegment := segment && len(id) == 3 && strings.ToUpper(id) == id && validName(id)
+		if field <= 0 && !wholeSegment {
+			continue // header rows
+		}
+		target := strings.TrimSpace(r[colTarget])
+		if target == "" {
+			if x := strings.TrimSpace(r[colExtra]); x != "" {
+				ms.skip(key, id, x, "element not defined by the guide")
+			}
+			continue
+		}
+		rw, reason := compileRow(base, target, r, sp, segment)
+		if rw == nil {
+			ms.skip(key, id, target, reason)
+			continue
+		}
+		rw.field = field
+		if wholeSegment && !rw.hasAssig {
+			ms.skip(key, id, target, "whole-segment row without a constant")
+			continue
+		}
+		if c := strings.TrimSpace(r[colCond]); c != "" {
+			cd, err := parseCond(c)
+			if err != nil {
+				ms.skip(key, id, target, "condition: "+err.Error())
+				continue
+			}
+			rw.cond = cd
+		}
+		t.rows = append(t.rows, rw)
+		t.fields = max(t.fields, field)
+	}
+	return t
+}
+
+// fieldNumber reads "PID-3" or "CX.4" (or "PID.3").
+func fieldNumber(id string) int {
+	i := strings.LastIndexAny(id, "-.")
+	if i < 0 {
+		return 0
+	}
+	n, err := strconv.Atoi(id[i+1:])
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+func unquote(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' && strings.Count(s, `"`) == 2 {
+		return strings.TrimSpace(s[1 : len(s)-1]), true
+	}
+	return "", false
+}
+
+func compileRow(base, target string, r []string, sp *spec.Spec, segment bool) (*row, string) {
+	rw := &row{dtMap: strings.TrimSpace(r[colDTMap]), vocab: strings.TrimSpace(r[colVocab])}
+	if a := strings.TrimSpace(r[colAssign]); a != "" {
+		v, ok := unquote(a)
+		if !ok {
+			return nil, "assignment is an expression: " + a
+		}
+		rw.assign, rw.hasAssig = v, true
+	}
+	// `status="finished"`: an assignment written into the path.
+	if i := strings.IndexByte(target, '='); i > 0 {
+		if v, ok := unquote(target[i+1:]); ok {
+			rw.assign, rw.hasAssig = v, true
+			target = target[:i]
+		}
+	}
+	target = strings.Join(strings.Fields(target), "")
+	if target == "$this" {
+		return nil, "maps the whole field to another resource"
+	}
+	// A reference target: "sender(Organization)".
+	if i := strings.IndexByte(target, '('); i >= 0 {
+		in := strings.TrimSuffix(target[i+1:], ")")
+		if strings.ContainsAny(in, ".()[]") || !strings.HasSuffix(target, ")") {
+			return nil, "path into a referenced resource"
+		}
+		rw.refType = in
+		target = target[:i]
+	}
+	if !segment && strings.HasPrefix(target, "[") {
+		j := strings.IndexByte(target, ']')
+		n, err := strconv.Atoi(target[1:max(j, 1)])
+		if j < 0 || err != nil {
+			return nil, "unreadable root slot"
+		}
+		rw.rootSlot = n
+		target = strings.TrimPrefix(target[j+1:], ".")
+	}
+	if target == "" {
+		return nil, "empty path"
+	}
+	parts := strings.Split(target, ".")
+	cur, prevPrimitive := base, false
+	for i, p := range parts {
+		st := step{}
+		if j := strings.IndexByte(p, '['); j >= 0 {
+			n, err := strconv.Atoi(strings.TrimSuffix(p[j+1:], "]"))
+			if err != nil {
+				return nil, "unreadable index in " + p
+			}
+			st.slot, p = n, p[:j]
+		}
+		// The tables write ".uri" for an extension's url in a few rows.
+		if p == "uri" && i > 0 && strings.HasPrefix(parts[i-1], "extension") {
+			p = "url"
+		}
+		if !validName(p) {
+			return nil, "unreadable element " + strconv.Quote(p)
+		}
+		if prevPrimitive {
+			if p != "extension" {
+				return nil, "element of a primitive"
+			}
+			// An extension on a primitive: "birthDate.extension" is written
+			// "_birthDate": {"extension": […]} in JSON.
+			cur = "Extension"
+			st.name, st.repeats, st.typ, st.resolved = "extension", true, "Extension", "Extension"
+			prevPrimitive = false
+			rw.steps[len(rw.steps)-1].name = "_" + rw.steps[len(rw.steps)-1].name
+			rw.steps[len(rw.steps)-1].typ = "Element"
+			rw.steps = append(rw.steps, st)
+			continue
+		}
+		res, ok := sp.Resolve(cur + "." + p)
+		if !ok || res.Element == nil {
+			return nil, "no element " + cur + "." + p
+		}
+		if res.Element.Choice && res.Type == "" {
+			return nil, "choice element without type " + cur + "." + p
+		}
+		st.name, st.repeats, st.typ = p, res.Element.Repeats(), res.Type
+		if st.typ == "" {
+			st.typ = "BackboneElement"
+		}
+		cur += "." + p
+		st.resolved = cur
+		prevPrimitive = isPrimitive(st.typ)
+		rw.steps = append(rw.steps, st)
+	}
+	rw.leafType = rw.steps[len(rw.steps)-1].typ
+	if rw.refType != "" && rw.leafType != "Reference" {
+		return nil, "reference target on a " + rw.leafType
+	}
+	return rw, ""
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func isPrimitive(typ string) bool {
+	return typ != "" && typ[0] >= 'a' && typ[0] <= 'z'
+}
+
+// conceptMap maps the codes of one v2 table to FHIR codes.
+type conceptMap struct {
+	codes map[string]concept
+}
+
+type concept struct{ code, display, system string }
+
+// Columns of the IG's code system maps.
+const (
+	cmV2Code   = 0
+	cmCode     = 6
+	cmDisplay1 = 7
+	cmDisplay2 = 8
+	cmSystem   = 9
+)
+
+func parseConceptMap(recs [][]string) *conceptMap {
+	cm := &conceptMap{codes: map[string]concept{}}
+	for i, r := range recs {
+		if i < 2 || len(r) <= cmSystem {
+			continue
+		}
+		v2 := strings.TrimSpace(r[cmV2Code])
+		code := strings.TrimSpace(r[cmCode])
+		if v2 == "" || code == "" {
+			continue
+		}
+		if _, dup := cm.codes[v2]; dup {
+			continue // the first row for a code wins
+		}
+		disp := strings.TrimSpace(r[cmDisplay2])
+		if disp == "" {
+			disp = strings.TrimSpace(r[cmDisplay1])
+		}
+		cm.codes[v2] = concept{code: code, display: disp, system: strings.TrimSpace(r[cmSystem])}
+	}
+	return cm
+}
+
+// lookup maps a v2 code; ok is false for a code the map does not know.
+func (ms *MappingSet) lookup(vocab, code string) (concept, bool) {
+	cm := ms.vocab[vocab]
+	if cm == nil {
+		return concept{}, false
+	}
+	c, ok := cm.codes[code]
+	if !ok {
+		c, ok = cm.codes[strings.ToUpper(code)]
+	}
+	return c, ok
+}

@@ -1,0 +1,417 @@
+package v2fhir
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/plexus-health/plexus/format/hl7v2"
+)
+
+// supported lists the message types of this slice: MSH-9.1^MSH-9.2.
+var supported = map[string]bool{
+	"ADT^A01": true, "ADT^A03": true, "ADT^A04": true, "ADT^A08": true, "ORU^R01": true,
+}
+
+// Convert converts a parsed message. The message structure is coded here;
+// each segment's content comes from the mapping set's tables.
+func (cv *Converter) Convert(m *hl7v2.Message) (res *Result, err error) {
+	defer func() {
+		// The tables drive the interpreter: a defect there must not take
+		// the engine down with the message.
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("v2fhir: conversion failed at %s: %v", m.ControlID(), r)
+		}
+	}()
+	msh := m.Segment("MSH", 1)
+	if msh == nil {
+		return nil, fmt.Errorf("MSH: missing")
+	}
+	event := msh.Field(9).Component(1).String() + "^" + msh.Field(9).Component(2).String()
+	if !supported[event] {
+		return nil, fmt.Errorf("MSH-9: %w: %q", ErrUnsupported, event)
+	}
+	c := &conv{ms: cv.ms, opts: cv.opts, msg: m, byID: map[string]*obj{}}
+	c.run()
+	b := c.bundle()
+	return &Result{Bundle: b, Unmapped: c.unmapped, Event: event}, nil
+}
+
+// Fields of segments coded here rather than by a table.
+var codedFields = map[string][]int{
+	"MSH": {1, 2, 3, 4, 5, 6, 7, 9, 10},
+	"EVN": {1, 2, 5, 6},
+}
+
+type state struct {
+	patient, encounter string
+	patientObj         *obj
+	encounterObj       *obj
+	order, report      string // ServiceRequest and DiagnosticReport references
+	reportObj          *obj
+	reportKey          string
+	obxN               int
+	last               *obj   // resource the next NTE annotates
+	lastType           string // its segment
+	focus              []string
+}
+
+func (c *conv) run() {
+	var st state
+	header := c.messageHeader()
+	// The patient comes first: other segments refer to it.
+	if pid := c.msg.Segment("PID", 1); pid != nil {
+		st.patient, st.patientObj = c.patient(pid)
+	}
+	for i := 0; i < c.msg.Len(); i++ {
+		seg := c.msg.Seg(i)
+		c.segIndex, c.segName = i+1, seg.Name()
+		used := make([]bool, seg.NumFields()+1)
+		switch c.segName {
+		case "MSH", "EVN":
+			for _, f := range codedFields[c.segName] {
+				if f < len(used) {
+					used[f] = true
+				}
+			}
+		case "PID":
+			if c.msg.Segment("PID", 1) != seg {
+				c.unmapped = append(c.unmapped, Unmapped{Segment: "PID", Index: i + 1, Reason: "second PID in message"})
+				continue
+			}
+			c.applySegment(c.ms.segments["PID[Patient]"], seg, st.patientObj, used)
+			st.last, st.lastType = st.patientObj, "PID"
+		case "PD1":
+			if st.patientObj == nil {
+				break
+			}
+			c.applySegment(c.ms.segments["PD1[Patient]"], seg, st.patientObj, used)
+		case "NK1":
+			if st.patient == "" {
+				break
+			}
+			r := newResource("RelatedPerson")
+			c.applySegment(c.ms.segments["NK1[RelatedPerson]"], seg, r, used)
+			r.child("patient").set("reference", st.patient)
+			c.add(r, makeID("RelatedPerson", st.patient, seg.Field(2).String(), seg.Field(3).String()))
+		case "PV1":
+			st.encounter, st.encounterObj = c.encounter(seg, st.patient, used)
+			st.last, st.lastType = st.encounterObj, "PV1"
+		case "PV2":
+			if st.encounterObj != nil {
+				c.applySegment(c.ms.segments["PV2[Encounter]"], seg, st.encounterObj, used)
+			}
+		case "OBR":
+			c.order(seg, &st, used)
+		case "OBX":
+			c.observation(seg, &st, used)
+		case "NTE":
+			c.nte(seg, &st, used)
+		case "AL1":
+			if st.patient == "" {
+				break
+			}
+			r := newResource("AllergyIntolerance")
+			c.applySegment(c.ms.segments["AL1[AllergyIntolerance]"], seg, r, used)
+			r.child("patient").set("reference", st.patient)
+			c.add(r, makeID("AllergyIntolerance", st.patient, seg.Field(3).String()))
+		case "DG1":
+			if st.patient == "" {
+				break
+			}
+			r := newResource("Condition")
+			c.applySegment(c.ms.segments["DG1[Condition]"], seg, r, used)
+			r.child("subject").set("reference", st.patient)
+			if st.encounter != "" {
+				r.child("encounter").set("reference", st.encounter)
+			}
+			key := seg.Field(20).String()
+			if key == "" {
+				key = seg.Field(3).String()
+			}
+			c.add(r, makeID("Condition", st.patient, key))
+		default:
+			c.unmapped = append(c.unmapped, Unmapped{Segment: c.segName, Index: i + 1, Reason: "segment not mapped"})
+			continue
+		}
+		c.reportFields(seg, used)
+	}
+	for _, r := range []string{st.patient, st.encounter} {
+		if r != "" {
+			st.focus = append(st.focus, r)
+		}
+	}
+	if st.report != "" {
+		st.focus = append(st.focus, st.report)
+	}
+	for _, f := range st.focus {
+		header.add("focus", refTo(f))
+	}
+	c.provenance(header)
+}
+
+func refTo(ref string) *obj {
+	o := newObj()
+	o.set("reference", ref)
+	return o
+}
+
+// reportFields lists the fields of seg that hold data and that no row used.
+func (c *conv) reportFields(seg *hl7v2.Segment, used []bool) {
+	for f := 1; f <= seg.NumFields(); f++ {
+		if f < len(used) && used[f] {
+			continue
+		}
+		v := seg.Field(f)
+		if v.IsEmpty() {
+			continue
+		}
+		if seg.Name() == "MSH" && f <= 2 {
+			continue
+		}
+		c.unmapped = append(c.unmapped, Unmapped{Segment: seg.Name(), Index: c.segIndex, Field: f, Reason: "field not mapped"})
+	}
+}
+
+// authority is the assigning authority of a CX (CX.4) or the namespace of
+// an EI (EI.2–EI.4), as one string.
+func authority(x val, from int) string {
+	var b []string
+	for i := from; i < from+3; i++ {
+		b = append(b, x.part(i).text())
+	}
+	return strings.TrimRight(strings.Join(b, "&"), "&")
+}
+
+// patient makes the Patient, with its id from the first identifier of PID-3
+// and its assigning authority (PID-2 or the whole segment as fallbacks).
+func (c *conv) patient(pid *hl7v2.Segment) (string, *obj) {
+	r := newResource("Patient")
+	var key []string
+	for _, f := range []int{3, 2} {
+		cx := val{pid.Field(f).Rep(1), 0}
+		if v := cx.part(1).text(); v != "" {
+			key = []string{v, authority(cx.part(4), 1)}
+			break
+		}
+	}
+	if key == nil {
+		c.unmapped = append(c.unmapped, Unmapped{Segment: "PID", Index: 0, Field: 3, Reason: "no patient identifier: Patient id made from the message control id"})
+		key = []string{"msg", c.msg.ControlID()}
+	}
+	return c.add(r, makeID("Patient", key...)), r
+}
+
+func (c *conv) encounter(pv1 *hl7v2.Segment, patient string, used []bool) (string, *obj) {
+	r := newResource("Encounter")
+	c.applySegment(c.ms.segments["PV1[Encounter]"], pv1, r, used)
+	if r.str("status") == "" {
+		if pv1.Field(45).IsEmpty() {
+			r.set("status", "unknown")
+		} else {
+			r.set("status", "finished")
+		}
+	}
+	if r.get("class") == nil {
+		cd := newObj()
+		cd.set("system", "http://terminology.hl7.org/CodeSystem/v3-NullFlavor")
+		cd.set("code", "UNK")
+		r.set("class", cd)
+	}
+	if patient != "" {
+		r.set("subject", refTo(patient))
+	}
+	vn := val{pv1.Field(19).Rep(1), 0}
+	var id string
+	if v := vn.part(1).text(); v != "" {
+		id = makeID("Encounter", v, authority(vn.part(4), 1))
+	} else {
+		id = makeID("Encounter", patient, pv1.Field(44).String(), c.msg.ControlID())
+		c.note("PV1", 19, "no visit number: Encounter id made from patient, admit time and message")
+	}
+	return c.add(r, id), r
+}
+
+// order maps an OBR to a ServiceRequest and a DiagnosticReport, with ids
+// from the filler order number (OBR-3), else the placer's (OBR-2).
+func (c *conv) order(obr *hl7v2.Segment, st *state, used []bool) {
+	key := ""
+	for _, f := range []int{3, 2} {
+		ei := val{obr.Field(f).Rep(1), 0}
+		if v := ei.part(1).text(); v != "" {
+			key = fmt.Sprint(f, "|", v, "|", authority(ei, 2))
+			break
+		}
+	}
+	if key == "" {
+		key = fmt.Sprint("msg|", c.msg.ControlID(), "|", c.segIndex)
+		c.note("OBR", 3, "no filler or placer order number: ids made from the message")
+	}
+	sr := newResource("ServiceRequest")
+	c.applySegment(c.ms.segments["OBR[ServiceRequest]"], obr, sr, used)
+	dr := newResource("DiagnosticReport")
+	c.applySegment(c.ms.segments["OBR[DiagnosticReport]"], obr, dr, used)
+	sr.set("status", "unknown")
+	sr.set("intent", "order")
+	if sr.get("code") == nil && dr.get("code") != nil {
+		sr.set("code", dr.get("code"))
+	}
+	if st.patient != "" {
+		sr.set("subject", refTo(st.patient))
+		dr.set("subject", refTo(st.patient))
+	}
+	if st.encounter != "" {
+		sr.set("encounter", refTo(st.encounter))
+		dr.set("encounter", refTo(st.encounter))
+	}
+	if dr.str("status") == "" {
+		dr.set("status", "unknown")
+	}
+	if dr.get("code") == nil {
+		dr.set("code", textConcept("OBR-4 not valued"))
+	}
+	st.order = c.add(sr, makeID("ServiceRequest", key))
+	dr.add("basedOn", refTo(st.order))
+	st.report = c.add(dr, makeID("DiagnosticReport", key))
+	st.reportObj, st.reportKey, st.obxN = dr, key, 0
+	st.last, st.lastType = sr, "OBR"
+	if st.patient == "" {
+		c.note("OBR", 0, "no PID: ServiceRequest and DiagnosticReport without subject")
+		sr.set("subject", refTo("Group/"+makeID("Group", "unknown")))
+	}
+}
+
+func textConcept(s string) *obj {
+	o := newObj()
+	o.set("text", s)
+	return o
+}
+
+// observation maps an OBX; its id is its set id (OBX-1) within its OBR,
+// or its position there when OBX-1 is empty.
+func (c *conv) observation(obx *hl7v2.Segment, st *state, used []bool) {
+	st.obxN++
+	r := newResource("Observation")
+	c.applySegment(c.ms.segments["OBX[Observation]"], obx, r, used)
+	if obx.Field(2).String() != "" {
+		used[2] = true // the value type chose OBX-5's rows
+	}
+	if r.str("status") == "" {
+		r.set("status", "unknown")
+	}
+	if r.get("code") == nil {
+		r.set("code", textConcept("OBX-3 not valued"))
+	}
+	if st.patient != "" {
+		r.set("subject", refTo(st.patient))
+	}
+	if st.encounter != "" {
+		r.set("encounter", refTo(st.encounter))
+	}
+	set := obx.Field(1).String()
+	if set == "" {
+		set = fmt.Sprint("#", st.obxN)
+	}
+	parent := st.reportKey
+	if parent == "" {
+		parent = st.patient + "|" + st.encounter + "|" + c.msg.ControlID()
+	}
+	if st.order != "" {
+		r.add("basedOn", refTo(st.order))
+	}
+	ref := c.add(r, makeID("Observation", parent, set))
+	if st.reportObj != nil {
+		st.reportObj.add("result", refTo(ref))
+	}
+	st.last, st.lastType = r, "OBX"
+}
+
+// nte adds a note to the resource of the segment it follows.
+func (c *conv) nte(nte *hl7v2.Segment, st *state, used []bool) {
+	var t *table
+	switch st.lastType {
+	case "OBX":
+		t = c.ms.segments["NTE[Observation]"]
+	case "OBR":
+		t = c.ms.segments["NTE[ServiceRequest]"]
+	}
+	if t == nil || st.last == nil {
+		return
+	}
+	c.applySegment(t, nte, st.last, used)
+}
+
+// messageHeader maps MSH. Its rows in the guide mostly build other resources
+// through HD data type maps that are not tables; coded here.
+func (c *conv) messageHeader() *obj {
+	msh := c.msg.Segment("MSH", 1)
+	r := newResource("MessageHeader")
+	ev := newObj()
+	ev.set("system", "http://terminology.hl7.org/CodeSystem/v2-0003")
+	ev.set("code", msh.Field(9).Component(2).String())
+	r.set("eventCoding", ev)
+	if d := c.endpoint(msh, 5); d != nil {
+		r.add("destination", d)
+	}
+	if s := c.endpoint(msh, 3); s != nil {
+		r.set("source", s)
+	} else {
+		s := newObj()
+		s.set("endpoint", "urn:plexus:unknown-source")
+		r.set("source", s)
+	}
+	for _, f := range []struct {
+		n    int
+		elem string
+	}{{4, "sender"}, {6, ""}} {
+		hd := val{msh.Field(f.n).Rep(1), 0}
+		if hd.empty() {
+			continue
+		}
+		org := newResource("Organization")
+		c.applyDT(c.ms.datatypes["HD[Organization]"], hd, org, 0)
+		if org.clean() || len(org.keys) < 2 {
+			continue
+		}
+		org.set("name", hd.part(1).text())
+		ref := c.add(org, contentID(org))
+		if f.elem != "" {
+			r.set(f.elem, refTo(ref))
+		} else if d, ok := r.get("destination").([]any); ok && len(d) > 0 {
+			d[0].(*obj).set("receiver", refTo(ref))
+		}
+	}
+	c.add(r, makeID("MessageHeader", msh.Field(3).String(), msh.Field(4).String(), c.msg.ControlID()))
+	return r
+}
+
+// endpoint maps an application HD (MSH-3 or MSH-5) to a source or
+// destination: its name, and as endpoint its universal id or a URN of its
+// namespace.
+func (c *conv) endpoint(msh *hl7v2.Segment, f int) *obj {
+	hd := val{msh.Field(f).Rep(1), 0}
+	if hd.empty() {
+		return nil
+	}
+	o := newObj()
+	if n := hd.part(1).text(); n != "" {
+		o.set("name", n)
+	}
+	u := c.hdURI(hd)
+	if u == "" {
+		u = "urn:plexus:application:" + urnPart(hd.text())
+	}
+	o.set("endpoint", u)
+	return o
+}
+
+func urnPart(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			b.WriteRune(r)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", r)
+		}
+	}
+	return b.String()
+}
