@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,10 +90,15 @@ type conv struct {
 	segIndex int
 	segName  string
 	depth    int
+	curField int // field of the segment being mapped, for reports
 }
 
 // note records a problem with a field of the current segment.
 func (c *conv) note(where string, field int, reason string) {
+	if where != c.segName && c.curField > 0 {
+		reason = where + "." + itoa(field) + ": " + reason
+		field = c.curField
+	}
 	c.unmapped = append(c.unmapped, Unmapped{Segment: c.segName, Index: c.segIndex, Field: field, Reason: reason})
 }
 
@@ -205,3 +211,5 @@ func (c *conv) location(x val) string {
 	}
 	return c.add(r, makeID("Location", name))
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -165,7 +165,6 @@ func TestSimHospital(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // TestDeterministicIDs: converting the same message twice gives the same
 // bytes, and the same patient in two messages gets the same id.

@@ -188,6 +188,7 @@ func (c *conv) applySegment(t *table, seg *hl7v2.Segment, target *obj, used []bo
 				continue
 			}
 			env := segEnv{seg, f, rep}
+			c.curField = f
 			for _, rw := range rows {
 				if rw.cond != nil && !rw.cond.eval(env, f) {
 					continue
@@ -206,6 +207,8 @@ func (c *conv) applyDT(t *table, x val, target *obj, depth int) (extra []*obj) {
 	if depth > 6 {
 		return nil
 	}
+	saved := c.depth
+	defer func() { c.depth = saved }()
 	sl := slots{}
 	roots := map[int]*obj{}
 	env := dtEnv{x}

@@ -58,6 +58,7 @@ type row struct {
 	hasAssig bool
 	leafType string // FHIR type of the leaf ("code", "Identifier", "Reference")
 	refType  string // resource type named as "(Organization)" on the leaf
+	required bool   // the leaf has a required binding
 	rootSlot int    // for data type tables whose paths begin "[n]."
 }
 
@@ -338,6 +339,9 @@ func compileRow(base, target string, r []string, sp *spec.Spec, segment bool) (*
 		rw.steps = append(rw.steps, st)
 	}
 	rw.leafType = rw.steps[len(rw.steps)-1].typ
+	if res, ok := sp.Resolve(rw.steps[len(rw.steps)-1].resolved); ok && res.Element.Binding != nil {
+		rw.required = res.Element.Binding.Strength == spec.BindingRequired
+	}
 	if rw.refType != "" && rw.leafType != "Reference" {
 		return nil, "reference target on a " + rw.leafType
 	}

@@ -42,6 +42,9 @@ var codedFields = map[string][]int{
 	"EVN": {1, 2, 5, 6},
 }
 
+// setID names the segments whose field 1 is a Set ID.
+var setID = map[string]bool{"PID": true, "PV1": true, "NK1": true, "OBR": true, "OBX": true, "NTE": true, "AL1": true, "DG1": true}
+
 type state struct {
 	patient, encounter string
 	patientObj         *obj
@@ -66,6 +69,10 @@ func (c *conv) run() {
 		seg := c.msg.Seg(i)
 		c.segIndex, c.segName = i+1, seg.Name()
 		used := make([]bool, seg.NumFields()+1)
+		c.curField = 0
+		if setID[c.segName] && len(used) > 1 {
+			used[1] = true // a Set ID numbers the segment; it carries no data
+		}
 		switch c.segName {
 		case "MSH", "EVN":
 			for _, f := range codedFields[c.segName] {

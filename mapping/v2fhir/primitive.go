@@ -59,7 +59,7 @@ func primitive(typ, text string) (any, error) {
 func (c *conv) dateValue(typ, text string) (any, error) {
 	d, err := parseDTM(text)
 	if err != nil {
-		return nil, errors.New("bad date/time " + strconv.Quote(text) + ": " + err.Error())
+		return nil, errors.New("bad date/time: " + err.Error())
 	}
 	switch typ {
 	case "date":
@@ -67,7 +67,7 @@ func (c *conv) dateValue(typ, text string) (any, error) {
 	case "instant":
 		s, ok := d.instant(c.opts.Zone)
 		if !ok {
-			return nil, errors.New("not an instant (needs seconds and a zone): " + strconv.Quote(text))
+			return nil, errors.New("not an instant (needs seconds and a zone)")
 		}
 		return s, nil
 	}
@@ -95,7 +95,7 @@ func (c *conv) primitiveFrom(rw *row, x val) (any, error) {
 	if rw.vocab != "" {
 		if cc, ok := c.ms.lookup(rw.vocab, text); ok {
 			text = cc.code
-		} else if rw.leafType == "code" || rw.leafType == "boolean" {
+		} else if rw.required || rw.leafType == "boolean" {
 			return nil, errors.New("code " + strconv.Quote(text) + " is not in " + rw.vocab)
 		}
 	}

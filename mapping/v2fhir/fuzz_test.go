@@ -1,0 +1,23 @@
+package v2fhir
+
+import (
+	"testing"
+)
+
+// FuzzConvert: no input makes the converter panic, and every Bundle it
+// returns is JSON the validator can read.
+func FuzzConvert(f *testing.F) {
+	f.Add([]byte(adtA01))
+	f.Add([]byte(oruR01(4)))
+	f.Add([]byte("MSH|^~\\&|A|B|C|D|2024||ADT^A08|1|P|2.5\rPID|||^^^&1.2&ISO||^^|||Z\rPV1||X|^^^^^^^^|||||||||||||||||||||||||||||||||||||||||||+9999"))
+	cv := testConverter(f, Options{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := cv.ConvertBytes(data)
+		if err != nil || res == nil {
+			return
+		}
+		if len(res.Bundle) == 0 || res.Bundle[0] != '{' {
+			t.Fatalf("bad bundle %q", res.Bundle)
+		}
+	})
+}
