@@ -11,7 +11,9 @@
 //	messages list, show and resend journaled messages (via the admin API)
 //	dlq      list and replay dead-lettered deliveries (via the admin API)
 //	hl7      work with HL7 v2 files: "plexus hl7 parse" prints their structure
-//	fhir     work with FHIR R4 data: "plexus fhir import" loads Bundles and NDJSON
+//	fhir     work with FHIR R4 data: "plexus fhir import" loads Bundles and NDJSON,
+//	         "plexus fhir reindex" rebuilds the search index
+//	convert  convert HL7 v2 messages to FHIR R4 transaction Bundles
 //	send     send HL7 v2 messages over MLLP and report each acknowledgement
 //	listen   receive HL7 v2 messages over MLLP, store them and acknowledge them
 //	bench    drive an MLLP listener and report rate and ACK latency
@@ -65,7 +67,8 @@ func init() {
 		{"messages", "list, show and resend journaled messages (messages list|show|resend)", runMessages},
 		{"dlq", "list and replay dead-lettered deliveries (dlq list|replay)", runDLQ},
 		{"hl7", "work with HL7 v2 files (hl7 parse)", runHL7},
-		{"fhir", "work with FHIR R4 data (fhir import: load Bundles and NDJSON)", runFHIR},
+		{"fhir", "work with FHIR R4 data (fhir import: load Bundles and NDJSON; fhir reindex)", runFHIR},
+		{"convert", "convert HL7 v2 messages to FHIR R4 Bundles (convert [--to fhir] FILE...)", runConvert},
 		{"send", "send HL7 v2 messages over MLLP", runSend},
 		{"listen", "receive, store and acknowledge HL7 v2 messages over MLLP", runListen},
 		{"bench", "drive an MLLP listener and report rate and ACK latency (bench mllp)", runBench},
