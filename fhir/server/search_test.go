@@ -289,7 +289,7 @@ func TestSearchPagingUnderWrites(t *testing.T) {
 			defer wg.Done()
 			// Bounded: an unbounded writer beside a stalled reader grows the
 			// WAL without limit.
-			for i := range 2000 {
+			for i := range 300 {
 				select {
 				case <-stop:
 					return
