@@ -78,6 +78,76 @@ func (c *indexCond) where(b *builder, typ, row string) {
 	b.w(")")
 }
 
+// probe writes the condition as a test of one resource's own rows,
+// EXISTS (SELECT 1 ... WHERE a.res_type = row.res_type AND a.res_id =
+// row.res_id ...), read through the table's (res_type, res_id) index. A
+// search with several parameters lists the candidates of the most selective
+// one (see driver) and probes the others: listing every row of a date range
+// over all Observations to intersect it with one patient's few costs far
+// more than looking at that patient's Observations' dates.
+func (c *indexCond) probe(b *builder, row string) {
+	a := b.alias("i")
+	// "param || ''" keeps the planner, which has no statistics on SQLite,
+	// from preferring the (res_type, param, value) index for its longer
+	// prefix: the probe must seek by the candidate's id.
+	b.w("EXISTS (SELECT 1 FROM ", c.table, " ", a, " WHERE ", a, ".res_type = ", row, ".res_type AND ",
+		a, ".res_id = ", row, ".res_id AND ", a, ".param || '' = ")
+	b.arg(c.param)
+	orPreds(b, a, c.preds)
+	b.w(")")
+}
+
+// selectivity ranks index tables by how few resources an equality on them
+// usually matches: a reference or a code names few, a date range or a
+// number many.
+var selectivity = map[string]int{
+	"fhir_idx_reference": 0,
+	"fhir_idx_token":     1,
+	"fhir_idx_uri":       2,
+	"fhir_idx_string":    3,
+	"fhir_idx_quantity":  4,
+	"fhir_idx_number":    5,
+	"fhir_idx_date":      6,
+}
+
+// driver returns the index condition a search over one type should list
+// its candidates from, or nil when fewer than two could be probed instead.
+func driver(typ string, conds []cond) *indexCond {
+	if typ == "" {
+		return nil
+	}
+	var best *indexCond
+	n := 0
+	for _, c := range conds {
+		ic, ok := c.(*indexCond)
+		if !ok || ic.not || len(ic.preds) == 0 {
+			continue
+		}
+		n++
+		if best == nil || selectivity[ic.table] < selectivity[best.table] {
+			best = ic
+		}
+	}
+	if n < 2 {
+		return nil
+	}
+	return best
+}
+
+// writeConds writes " AND cond" for every cond on row: the driver's as a
+// list of candidates, the other probeable index conditions as probes.
+func writeConds(b *builder, typ, row string, conds []cond) {
+	d := driver(typ, conds)
+	for _, c := range conds {
+		b.w(" AND ")
+		if ic, ok := c.(*indexCond); ok && d != nil && ic != d && !ic.not && len(ic.preds) > 0 {
+			ic.probe(b, row)
+			continue
+		}
+		c.where(b, typ, row)
+	}
+}
+
 // ids writes a SELECT of the ids of typ that have a matching row.
 func (c *indexCond) ids(b *builder, typ string) {
 	a := b.alias("i")
@@ -151,10 +221,7 @@ func matchingIDs(b *builder, typ string, conds []cond) {
 	b.w("SELECT ", x, ".res_id FROM fhir_resources ", x, " WHERE ", x, ".res_type = ")
 	b.arg(typ)
 	b.w(" AND ", x, ".deleted = 0")
-	for _, c := range conds {
-		b.w(" AND ")
-		c.where(b, typ, x)
-	}
+	writeConds(b, typ, x, conds)
 }
 
 // chainCond matches resources whose reference param points at a resource

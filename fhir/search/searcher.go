@@ -115,10 +115,7 @@ func (s *Searcher) whereClause(b *builder, q *Query, row string) {
 		b.w(" AND ")
 	}
 	b.w(row, ".deleted = 0")
-	for _, c := range q.conds {
-		b.w(" AND ")
-		c.where(b, q.Type, row)
-	}
+	writeConds(b, q.Type, row, q.conds)
 }
 
 // Search runs q and returns one page. The page, its total and its

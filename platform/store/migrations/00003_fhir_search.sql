@@ -9,7 +9,9 @@
 -- can ask for both parts of one element.
 --
 -- Every table has an index for the search (type, param, value...) and one on
--- (res_type, res_id) for replacing a resource's rows and for joins.
+-- (res_type, res_id, param) for replacing a resource's rows, for sorting and
+-- including, and for probing one candidate's values when another parameter
+-- of the search lists the candidates.
 
 -- string: value is normalised (accents removed, case folded, white space
 -- collapsed) for the default prefix search and :contains; exact is as written,
@@ -23,7 +25,7 @@ CREATE TABLE fhir_idx_string (
     exact    TEXT NOT NULL
 );
 CREATE INDEX fhir_idx_string_search ON fhir_idx_string (res_type, param, value);
-CREATE INDEX fhir_idx_string_res ON fhir_idx_string (res_type, res_id);
+CREATE INDEX fhir_idx_string_res ON fhir_idx_string (res_type, res_id, param);
 
 -- token: system is '' when the value has none; text is the normalised display
 -- or text that goes with the code, for :text. Reference.identifier values are
@@ -38,7 +40,7 @@ CREATE TABLE fhir_idx_token (
     text     TEXT NOT NULL
 );
 CREATE INDEX fhir_idx_token_search ON fhir_idx_token (res_type, param, code, system);
-CREATE INDEX fhir_idx_token_res ON fhir_idx_token (res_type, res_id);
+CREATE INDEX fhir_idx_token_res ON fhir_idx_token (res_type, res_id, param);
 
 -- reference: a local reference has target_type and target_id; an absolute
 -- URL to another server or a canonical is kept whole in url (with its
@@ -55,7 +57,7 @@ CREATE TABLE fhir_idx_reference (
 );
 CREATE INDEX fhir_idx_reference_search ON fhir_idx_reference (res_type, param, target_id, target_type);
 CREATE INDEX fhir_idx_reference_target ON fhir_idx_reference (target_type, target_id);
-CREATE INDEX fhir_idx_reference_res ON fhir_idx_reference (res_type, res_id);
+CREATE INDEX fhir_idx_reference_res ON fhir_idx_reference (res_type, res_id, param);
 
 -- date: the instant range [lo, hi] the value covers, in microseconds since
 -- the Unix epoch, both ends inclusive: 2024-03 is the whole month. A date
@@ -70,7 +72,7 @@ CREATE TABLE fhir_idx_date (
     hi       {{BIGINT}} NOT NULL
 );
 CREATE INDEX fhir_idx_date_search ON fhir_idx_date (res_type, param, lo, hi);
-CREATE INDEX fhir_idx_date_res ON fhir_idx_date (res_type, res_id);
+CREATE INDEX fhir_idx_date_res ON fhir_idx_date (res_type, res_id, param);
 
 -- number: the value as written. A search applies the precision of the
 -- value searched for (eq 1.5 matches [1.45, 1.55)).
@@ -82,7 +84,7 @@ CREATE TABLE fhir_idx_number (
     value    {{REAL}} NOT NULL
 );
 CREATE INDEX fhir_idx_number_search ON fhir_idx_number (res_type, param, value);
-CREATE INDEX fhir_idx_number_res ON fhir_idx_number (res_type, res_id);
+CREATE INDEX fhir_idx_number_res ON fhir_idx_number (res_type, res_id, param);
 
 -- quantity: value with its system, code and unit as written; canon_value and
 -- canon_code are the value in UCUM base units when the unit is one Plexus
@@ -100,7 +102,7 @@ CREATE TABLE fhir_idx_quantity (
     canon_code  TEXT NOT NULL
 );
 CREATE INDEX fhir_idx_quantity_search ON fhir_idx_quantity (res_type, param, value);
-CREATE INDEX fhir_idx_quantity_res ON fhir_idx_quantity (res_type, res_id);
+CREATE INDEX fhir_idx_quantity_res ON fhir_idx_quantity (res_type, res_id, param);
 
 -- uri: the value as written.
 CREATE TABLE fhir_idx_uri (
@@ -111,7 +113,7 @@ CREATE TABLE fhir_idx_uri (
     uri      TEXT NOT NULL
 );
 CREATE INDEX fhir_idx_uri_search ON fhir_idx_uri (res_type, param, uri);
-CREATE INDEX fhir_idx_uri_res ON fhir_idx_uri (res_type, res_id);
+CREATE INDEX fhir_idx_uri_res ON fhir_idx_uri (res_type, res_id, param);
 
 -- +goose Down
 DROP TABLE fhir_idx_uri;
