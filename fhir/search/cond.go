@@ -97,35 +97,55 @@ func (c *indexCond) probe(b *builder, row string) {
 	b.w(")")
 }
 
-// selectivity ranks index tables by how few resources an equality on them
-// usually matches: a reference or a code names few, a date range or a
-// number many.
-var selectivity = map[string]int{
-	"fhir_idx_reference": 0,
-	"fhir_idx_token":     1,
-	"fhir_idx_uri":       2,
-	"fhir_idx_string":    3,
-	"fhir_idx_quantity":  4,
-	"fhir_idx_number":    5,
-	"fhir_idx_date":      6,
+// selectivity ranks conditions by how few resources they usually match:
+// a list of ids or a reference names few, a chain a few more, a code more,
+// a date range or a number many. Lower is more selective.
+func selectivity(c cond) (rank int, ok bool) {
+	switch c := c.(type) {
+	case *idCond:
+		return 0, !c.not
+	case *chainCond:
+		return 2, true
+	case *indexCond:
+		if c.not || len(c.preds) == 0 {
+			return 0, false
+		}
+		switch c.table {
+		case "fhir_idx_reference":
+			return 1, true
+		case "fhir_idx_token":
+			return 3, true
+		case "fhir_idx_uri":
+			return 4, true
+		case "fhir_idx_string":
+			return 5, true
+		case "fhir_idx_quantity":
+			return 6, true
+		case "fhir_idx_number":
+			return 7, true
+		default:
+			return 8, true
+		}
+	}
+	return 0, false
 }
 
-// driver returns the index condition a search over one type should list
-// its candidates from, or nil when fewer than two could be probed instead.
-func driver(typ string, conds []cond) *indexCond {
+// driver returns the condition a search over one type should list its
+// candidates from, or nil when there is nothing to probe instead.
+func driver(typ string, conds []cond) cond {
 	if typ == "" {
 		return nil
 	}
-	var best *indexCond
-	n := 0
+	var best cond
+	bestRank, n := 0, 0
 	for _, c := range conds {
-		ic, ok := c.(*indexCond)
-		if !ok || ic.not || len(ic.preds) == 0 {
+		rank, ok := selectivity(c)
+		if !ok {
 			continue
 		}
 		n++
-		if best == nil || selectivity[ic.table] < selectivity[best.table] {
-			best = ic
+		if best == nil || rank < bestRank {
+			best, bestRank = c, rank
 		}
 	}
 	if n < 2 {
@@ -134,13 +154,14 @@ func driver(typ string, conds []cond) *indexCond {
 	return best
 }
 
-// writeConds writes " AND cond" for every cond on row: the driver's as a
-// list of candidates, the other probeable index conditions as probes.
+// writeConds writes " AND cond" for every cond on row: the driver as a
+// list of candidates, the index conditions that can test one candidate's
+// rows as probes, the rest as they are.
 func writeConds(b *builder, typ, row string, conds []cond) {
 	d := driver(typ, conds)
 	for _, c := range conds {
 		b.w(" AND ")
-		if ic, ok := c.(*indexCond); ok && d != nil && ic != d && !ic.not && len(ic.preds) > 0 {
+		if ic, ok := c.(*indexCond); ok && d != nil && cond(ic) != d && !ic.not && len(ic.preds) > 0 {
 			ic.probe(b, row)
 			continue
 		}

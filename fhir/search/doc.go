@@ -18,10 +18,11 @@
 //	             WHERE i.res_type = ? AND i.param = ? AND (<value> OR <value>))
 //
 // so that each index table is read through its (res_type, param, value...)
-// index. When a search has several such parameters, the one of the most
-// selective type (a reference, then a token, a uri, a string; a quantity,
-// number or date last) lists the candidates that way and the others probe
-// each candidate's own rows through the (res_type, res_id, param) index:
+// index. When a search has several parameters, the most selective kind (_id,
+// then a reference, a chain, a token, a uri, a string; a quantity, number or
+// date last) lists the candidates that way and the other index parameters
+// probe each candidate's own rows through the (res_type, res_id, param)
+// index:
 //
 //	EXISTS (SELECT 1 FROM fhir_idx_date i WHERE i.res_type = r.res_type
 //	        AND i.res_id = r.res_id AND i.param || '' = ? AND (<value>))
