@@ -138,8 +138,11 @@ func (s *Server) routes() {
 	handle("GET /{type}/{id}/_history", s.typed(s.historyInstance))
 	handle("GET /{type}/{id}/_history/{vid}", s.typed(s.vread))
 
-	// Interactions not implemented yet: say so rather than 404 or 405.
+	// Batch and transaction at the base itself ("POST /fhir") as well as
+	// "/fhir/": ServeMux would answer the former with a redirect, which
+	// most FHIR clients do not follow for a POST.
 	handle("POST /{$}", s.bundle)
+	s.mux.HandleFunc("POST "+b, s.bundle)
 	handle("PUT /{type}", s.typed(s.conditionalUpdate))
 	handle("DELETE /{type}", s.typed(s.conditionalDelete))
 	if s.search != nil {
