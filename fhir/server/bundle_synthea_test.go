@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/search"
 	"github.com/plexus-health/plexus/fhir/spec"
 	"github.com/plexus-health/plexus/fhir/validate"
@@ -94,29 +92,12 @@ func expectedCounts(t testing.TB, bodies [][]byte) (map[string]int, int) {
 // syntheaServer serves a handler with the real Searcher over a fresh store.
 func syntheaServer(t testing.TB) (*httptest.Server, *store.DB) {
 	t.Helper()
-	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := repo.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := validate.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, r, v := fixture(t)
 	sp, err := spec.R4()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(r, v, Options{Matcher: search.New(db, sp)}))
-	t.Cleanup(func() {
-		srv.Close()
-		r.Close()
-		db.Close()
-	})
-	return srv, db
+	return serve(t, New(r, v, Options{Matcher: search.New(db, sp)})), db
 }
 
 // postBundle posts a Bundle and returns the answer's status and body.

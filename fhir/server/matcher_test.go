@@ -11,9 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/search"
-	"github.com/plexus-health/plexus/fhir/validate"
 	"github.com/plexus-health/plexus/platform/store"
 )
 
@@ -91,26 +89,9 @@ func matchesAll(params url.Values, id string, idents []struct{ System, Value str
 // matchServer serves a handler with a scanMatcher over a fresh store.
 func matchServer(t testing.TB) (*httptest.Server, *scanMatcher) {
 	t.Helper()
-	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := repo.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := validate.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, r, v := fixture(t)
 	m := &scanMatcher{db: db}
-	srv := httptest.NewServer(New(r, v, Options{Matcher: m}))
-	t.Cleanup(func() {
-		srv.Close()
-		r.Close()
-		db.Close()
-	})
-	return srv, m
+	return serve(t, New(r, v, Options{Matcher: m})), m
 }
 
 // countType counts the live resources of a type, straight from the store.

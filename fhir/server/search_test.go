@@ -17,37 +17,18 @@ import (
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/search"
 	"github.com/plexus-health/plexus/fhir/spec"
-	"github.com/plexus-health/plexus/fhir/validate"
-	"github.com/plexus-health/plexus/platform/store"
 )
 
 // searchServer serves a handler with a Searcher over a fresh store, and
 // returns the repository too for writes behind the API's back.
 func searchServer(t testing.TB) (*httptest.Server, *repo.Repo) {
 	t.Helper()
-	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := repo.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := validate.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, r, v := fixture(t)
 	sp, err := spec.R4()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(r, v, Options{Searcher: search.New(db, sp)}))
-	t.Cleanup(func() {
-		srv.Close()
-		r.Close()
-		db.Close()
-	})
-	return srv, r
+	return serve(t, New(r, v, Options{Searcher: search.New(db, sp)})), r
 }
 
 // searchset is a searchset Bundle as a test reads it.

@@ -17,9 +17,9 @@ import (
 	"github.com/plexus-health/plexus/platform/store"
 )
 
-// testServer serves a handler over a fresh temporary SQLite store on a real
-// 127.0.0.1 socket.
-func testServer(t testing.TB, opts Options) *httptest.Server {
+// fixture opens a fresh temporary SQLite store with its repository and a
+// validator, closed when the test ends.
+func fixture(t testing.TB) (*store.DB, *repo.Repo, *validate.Validator) {
 	t.Helper()
 	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
 	if err != nil {
@@ -27,19 +27,33 @@ func testServer(t testing.TB, opts Options) *httptest.Server {
 	}
 	r, err := repo.New(db)
 	if err != nil {
+		db.Close()
 		t.Fatal(err)
 	}
 	v, err := validate.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(r, v, opts))
 	t.Cleanup(func() {
-		srv.Close()
 		r.Close()
 		db.Close()
 	})
+	return db, r, v
+}
+
+// serve serves h on a real 127.0.0.1 socket until the test ends.
+func serve(t testing.TB, h http.Handler) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
 	return srv
+}
+
+// testServer serves a handler over a fresh temporary SQLite store on a real
+// 127.0.0.1 socket.
+func testServer(t testing.TB, opts Options) *httptest.Server {
+	t.Helper()
+	_, r, v := fixture(t)
+	return serve(t, New(r, v, opts))
 }
 
 // answer is a response with its body decoded.
