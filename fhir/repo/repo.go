@@ -180,12 +180,19 @@ func (r *Repo) Update(ctx context.Context, typ, id string, resource []byte, ifMa
 // returns the existing deletion, deleting an absent one writes nothing and
 // returns nil, nil.
 func (r *Repo) Delete(ctx context.Context, typ, id string) (*Version, error) {
+	return r.DeleteIf(ctx, typ, id, "")
+}
+
+// DeleteIf is Delete guarded by a version: a non-empty ifMatch (3, "3" or
+// W/"3") must name the current version of a live resource, else the answer
+// is a *VersionConflictError and nothing is written.
+func (r *Repo) DeleteIf(ctx context.Context, typ, id, ifMatch string) (*Version, error) {
 	if !validType(typ) || !validID(id) {
 		return nil, invalid("%q/%q is not a resource type and id", typ, id)
 	}
 	var v *Version
 	err := r.single(ctx, func(ctx context.Context, w *Writer) (err error) {
-		v, err = w.delete(ctx, typ, id)
+		v, err = w.delete(ctx, typ, id, ifMatch)
 		return err
 	})
 	return v, err

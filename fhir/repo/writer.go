@@ -77,7 +77,15 @@ func (w *Writer) Delete(ctx context.Context, typ, id string) (*Version, error) {
 	if !validType(typ) || !validID(id) {
 		return nil, invalid("%q/%q is not a resource type and id", typ, id)
 	}
-	return w.delete(ctx, typ, id)
+	return w.delete(ctx, typ, id, "")
+}
+
+// DeleteIf is Delete guarded by a version, as [Repo.DeleteIf].
+func (w *Writer) DeleteIf(ctx context.Context, typ, id, ifMatch string) (*Version, error) {
+	if !validType(typ) || !validID(id) {
+		return nil, invalid("%q/%q is not a resource type and id", typ, id)
+	}
+	return w.delete(ctx, typ, id, ifMatch)
 }
 
 // Put writes p as the next version of its type/id, creating the resource if
@@ -179,10 +187,22 @@ func (w *Writer) update(ctx context.Context, d *document, id, ifMatch string) (*
 	return v, method == MethodCreate, err
 }
 
-func (w *Writer) delete(ctx context.Context, typ, id string) (*Version, error) {
+func (w *Writer) delete(ctx context.Context, typ, id, ifMatch string) (*Version, error) {
 	cur, err := w.current(ctx, typ, id)
-	if err != nil || !cur.exists {
+	if err != nil {
 		return nil, err
+	}
+	if ifMatch != "" {
+		want, ok := parseVersion(ifMatch)
+		if !ok {
+			return nil, invalid("If-Match %q is not a version", ifMatch)
+		}
+		if !cur.exists || cur.deleted || cur.version != want {
+			return nil, conflict(typ, id, strconv.FormatInt(want, 10), cur)
+		}
+	}
+	if !cur.exists {
+		return nil, nil
 	}
 	if cur.deleted {
 		return &Version{Type: typ, ID: id, VersionID: strconv.FormatInt(cur.version, 10),

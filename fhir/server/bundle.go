@@ -741,21 +741,7 @@ func (p *BundleProcessor) run(ctx context.Context, w *repo.Writer, e *entry, opt
 		}
 		e.res = EntryResult{Status: http.StatusNoContent}
 		for _, id := range ids {
-			if e.ifMatch != "" {
-				cur, err := w.Read(ctx, e.typ, id)
-				if err != nil && !isRepoOutcome(err) {
-					return err
-				}
-				want, ok := versionOf(e.ifMatch)
-				if cur == nil || !ok || cur.VersionID != want {
-					got := ""
-					if cur != nil {
-						got = cur.VersionID
-					}
-					return p.outcome(e, &repo.VersionConflictError{Type: e.typ, ID: id, Expected: e.ifMatch, Current: got})
-				}
-			}
-			v, err := w.Delete(ctx, e.typ, id)
+			v, err := w.DeleteIf(ctx, e.typ, id, e.ifMatch)
 			if err != nil {
 				return p.outcome(e, err)
 			}

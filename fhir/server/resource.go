@@ -173,14 +173,10 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 // or absent resource succeeds too. The answer is 204, or 200 with an
 // OperationOutcome if the client prefers one.
 func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("If-Match") != "" {
-		// The repository cannot check a version on delete atomically yet;
-		// ignoring the header would delete what the client meant to guard.
-		writeOutcome(w, http.StatusNotImplemented, "not-supported", "If-Match on delete is not supported yet")
-		return
-	}
 	typ, id := r.PathValue("type"), r.PathValue("id")
-	v, err := s.repo.Delete(r.Context(), typ, id)
+	// If-Match guards the deletion: the version check and the write are one
+	// transaction.
+	v, err := s.repo.DeleteIf(r.Context(), typ, id, r.Header.Get("If-Match"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -219,7 +219,8 @@ func TestErrors(t *testing.T) {
 		{"conditional update", "PUT", "/fhir/Patient?identifier=x", patient, nil, 501, "not-supported"},
 		{"conditional delete", "DELETE", "/fhir/Patient?identifier=x", "", nil, 501, "not-supported"},
 		{"patch as JSON", "PATCH", "/fhir/Patient/" + id, `[]`, []string{"Content-Type", "application/json"}, 415, "not-supported"},
-		{"delete with If-Match", "DELETE", "/fhir/Patient/" + id, "", []string{"If-Match", `W/"1"`}, 501, "not-supported"},
+		{"delete with a stale If-Match", "DELETE", "/fhir/Patient/" + id, "", []string{"If-Match", `W/"7"`}, 412, "conflict"},
+		{"delete with a bad If-Match", "DELETE", "/fhir/Patient/" + id, "", []string{"If-Match", `W/"x"`}, 400, "invalid"},
 		{"no route", "GET", "/fhir/Patient/" + id + "/_history/1/more", "", nil, 404, "not-found"},
 		{"no method", "OPTIONS", "/fhir/Patient", "", nil, 405, "not-supported"},
 	}
@@ -467,6 +468,23 @@ func TestConcurrentIfMatch(t *testing.T) {
 	}
 	if a := call(t, srv, "GET", "/fhir/Patient/"+id, ""); a.header.Get("ETag") != `W/"2"` {
 		t.Errorf("ETag %q after the race, want W/\"2\"", a.header.Get("ETag"))
+	}
+}
+
+// TestDeleteIfMatch deletes with the current version as If-Match; a
+// second client holding the same version then gets 412, and the deletion's
+// version is in the ETag.
+func TestDeleteIfMatch(t *testing.T) {
+	srv := testServer(t, Options{})
+	id := create(t, srv, "Patient", patient)
+	if a := call(t, srv, "DELETE", "/fhir/Patient/"+id, "", "If-Match", `W/"1"`); a.status != http.StatusNoContent || a.header.Get("ETag") != `W/"2"` {
+		t.Fatalf("delete: %d ETag %q %s", a.status, a.header.Get("ETag"), a.raw)
+	}
+	if a := call(t, srv, "DELETE", "/fhir/Patient/"+id, "", "If-Match", `W/"1"`); a.status != http.StatusPreconditionFailed {
+		t.Fatalf("second delete from version 1: %d %s", a.status, a.raw)
+	}
+	if a := call(t, srv, "GET", "/fhir/Patient/"+id, ""); a.status != http.StatusGone {
+		t.Errorf("read after delete: %d", a.status)
 	}
 }
 
