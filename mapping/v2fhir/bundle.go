@@ -71,9 +71,9 @@ func (c *conv) provenance(header *obj) {
 			if dt := c.ms.datatypes["XCN[Practitioner]"]; dt != nil {
 				p := newResource("Practitioner")
 				c.applyDT(dt, op, p, 0)
-				if !p.clean() && len(p.keys) > 1 {
+				if !p.clean() && p.len() > 1 {
 					a := newObj()
-					a.set("who", refTo(c.add(p, contentID(p))))
+					a.set("who", refTo(c.add(p, c.contentID(p))))
 					r.add("agent", a)
 				}
 			}

@@ -46,11 +46,13 @@ type condEnv interface {
 	reps(field int) int
 }
 
-func (c *cond) eval(env condEnv, field int) bool {
+// eval is generic over the environment so that a segEnv or dtEnv is
+// passed as it is, not boxed into an interface for every row.
+func eval[E condEnv](c *cond, env E, field int) bool {
 	for _, group := range c.any {
 		ok := true
-		for _, p := range group {
-			if !p.eval(env, field) {
+		for i := range group {
+			if !evalPred(&group[i], env, field) {
 				ok = false
 				break
 			}
@@ -62,7 +64,7 @@ func (c *cond) eval(env condEnv, field int) bool {
 	return false
 }
 
-func (p pred) eval(env condEnv, field int) bool {
+func evalPred[E condEnv](p *pred, env E, field int) bool {
 	f := p.field
 	if p.self {
 		f = field

@@ -91,6 +91,10 @@ type conv struct {
 	segName  string
 	depth    int
 	curField int // field of the segment being mapped, for reports
+	scratch  []byte
+	// condCache holds the texts conditions read in one field repetition.
+	condCache []cachedText
+	parts     []val // see applyDT
 }
 
 // note records a problem with a field of the current segment.
@@ -105,14 +109,22 @@ func (c *conv) note(where string, field int, reason string) {
 // makeID derives a resource id from business identifiers: the same parts
 // always give the same id, so a re-sent message updates what it created.
 func makeID(typ string, parts ...string) string {
-	h := sha256.New()
-	h.Write([]byte(typ))
+	var buf [256]byte
+	b := append(buf[:0], typ...)
 	for _, p := range parts {
-		h.Write([]byte{0x1f})
-		h.Write([]byte(p))
+		b = append(b, 0x1f)
+		b = append(b, p...)
 	}
-	var sum [32]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+	return hashID(b)
+}
+
+// hashID is the id of the bytes b: the first 32 hex digits of their
+// SHA-256.
+func hashID(b []byte) string {
+	sum := sha256.Sum256(b)
+	var h [32]byte
+	hex.Encode(h[:], sum[:16])
+	return string(h[:])
 }
 
 // add puts a resource in the bundle, or merges it into the one already
@@ -122,18 +134,16 @@ func (c *conv) add(r *obj, id string) string {
 	key := typ + "/" + id
 	if old := c.byID[key]; old != nil {
 		if old != r {
-			for i, k := range r.keys {
-				if old.index(k) < 0 {
-					old.set(k, r.vals[i])
+			for _, f := range r.f {
+				if old.index(f.k) < 0 {
+					old.set(f.k, f.v)
 				}
 			}
 		}
 		return key
 	}
 	if r.index("id") < 0 {
-		// id goes right after resourceType.
-		r.keys = append([]string{"resourceType", "id"}, r.keys[1:]...)
-		r.vals = append([]any{typ, id}, r.vals[1:]...)
+		r.insert(1, "id", id) // right after resourceType
 	}
 	c.byID[key] = r
 	c.res = append(c.res, r)
@@ -157,21 +167,25 @@ func (c *conv) reference(rw *row, x val) string {
 	}
 	r := newResource(typ)
 	c.applyDT(dt, x, r, c.depth)
-	if r.clean() || len(r.keys) < 2 {
+	if r.clean() || r.len() < 2 {
 		return ""
 	}
-	return c.add(r, contentID(r))
+	return c.add(r, c.contentID(r))
 }
 
 // contentID derives the id of a resource made from a data type (a
 // Practitioner from an XCN, an Organization from a HD) from its identifiers,
 // or from its whole content when it has none.
-func contentID(r *obj) string {
-	typ := r.str("resourceType")
+func (c *conv) contentID(r *obj) string {
+	b := append(c.scratch[:0], r.str("resourceType")...)
+	b = append(b, 0x1f)
 	if ids := r.get("identifier"); ids != nil {
-		return makeID(typ, string(appendValue(nil, ids)))
+		b = appendValue(b, ids)
+	} else {
+		b = r.appendJSON(b)
 	}
-	return makeID(typ, string(r.appendJSON(nil)))
+	c.scratch = b
+	return hashID(b)
 }
 
 // location maps a PL (point of care^room^bed^facility^…^building^floor) to

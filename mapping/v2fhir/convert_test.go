@@ -165,7 +165,6 @@ func TestSimHospital(t *testing.T) {
 	}
 }
 
-
 // TestDeterministicIDs: converting the same message twice gives the same
 // bytes, and the same patient in two messages gets the same id.
 func TestDeterministicIDs(t *testing.T) {

@@ -52,14 +52,27 @@ func trimSpace(s string) string {
 }
 
 // segEnv evaluates a segment table's conditions. Within the rows of a
-// repeating field, the field's own value is the current repetition.
+// repeating field, the field's own value is the current repetition. The
+// texts a condition reads are kept in cache for the rows of one repetition:
+// the OBX-5 rows all test OBX-2, for example.
 type segEnv struct {
 	seg   *hl7v2.Segment
 	field int
 	rep   val
+	cache *[]cachedText
+}
+
+type cachedText struct {
+	field, comp int
+	s           string
 }
 
 func (e segEnv) text(field, comp int) string {
+	for _, t := range *e.cache {
+		if t.field == field && t.comp == comp {
+			return t.s
+		}
+	}
 	var x val
 	if field == e.field {
 		x = e.rep
@@ -69,7 +82,9 @@ func (e segEnv) text(field, comp int) string {
 	if comp > 0 {
 		x = x.part(comp)
 	}
-	return x.text()
+	s := x.text()
+	*e.cache = append(*e.cache, cachedText{field, comp, s})
+	return s
 }
 
 func (e segEnv) reps(field int) int {
@@ -80,11 +95,19 @@ func (e segEnv) reps(field int) int {
 	return f.Reps()
 }
 
-// dtEnv evaluates a data type table's conditions on one value.
-type dtEnv struct{ x val }
+// dtEnv evaluates a data type table's conditions on one value, whose parts
+// are split once.
+type dtEnv struct{ parts []val }
+
+func (e dtEnv) part(i int) val {
+	if i >= 1 && i <= len(e.parts) {
+		return e.parts[i-1]
+	}
+	return val{}
+}
 
 func (e dtEnv) text(field, comp int) string {
-	x := e.x.part(field)
+	x := e.part(field)
 	if comp > 0 {
 		x = x.part(comp)
 	}
@@ -92,7 +115,7 @@ func (e dtEnv) text(field, comp int) string {
 }
 
 func (e dtEnv) reps(field int) int {
-	if e.x.part(field).empty() {
+	if e.part(field).empty() {
 		return 0
 	}
 	return 1
@@ -187,10 +210,11 @@ func (c *conv) applySegment(t *table, seg *hl7v2.Segment, target *obj, used []bo
 			if rep.empty() {
 				continue
 			}
-			env := segEnv{seg, f, rep}
+			c.condCache = c.condCache[:0]
+			env := segEnv{seg, f, rep, &c.condCache}
 			c.curField = f
 			for _, rw := range rows {
-				if rw.cond != nil && !rw.cond.eval(env, f) {
+				if rw.cond != nil && !eval(rw.cond, env, f) {
 					continue
 				}
 				if c.applyRow(rw, rep, target, sl, r-1, seg.Name(), f) && f < len(used) {
@@ -210,31 +234,62 @@ func (c *conv) applyDT(t *table, x val, target *obj, depth int) (extra []*obj) {
 	saved := c.depth
 	defer func() { c.depth = saved }()
 	sl := slots{}
-	roots := map[int]*obj{}
-	env := dtEnv{x}
+	var roots []rootElem
+	// The parts live on a stack in c, reused by every application; a nested
+	// application appends above them and truncates back.
+	start := len(c.parts)
+	c.parts = splitParts(x, c.parts, t.fields)
+	env := dtEnv{c.parts[start:len(c.parts):len(c.parts)]}
+	defer func() { c.parts = c.parts[:start] }()
 	for _, rw := range t.rows {
-		cv := x.part(rw.field)
-		if cv.empty() && !rw.hasAssig {
+		cv := env.part(rw.field)
+		if cv.empty() {
 			continue
 		}
-		if rw.hasAssig && cv.empty() {
-			continue
-		}
-		if rw.cond != nil && !rw.cond.eval(env, rw.field) {
+		if rw.cond != nil && !eval(rw.cond, env, rw.field) {
 			continue
 		}
 		tgt := target
 		if rw.rootSlot > 1 {
-			if roots[rw.rootSlot] == nil {
-				roots[rw.rootSlot] = newObj()
-				extra = append(extra, roots[rw.rootSlot])
+			tgt = nil
+			for _, r := range roots {
+				if r.slot == rw.rootSlot {
+					tgt = r.o
+				}
 			}
-			tgt = roots[rw.rootSlot]
+			if tgt == nil {
+				tgt = newObj()
+				roots = append(roots, rootElem{rw.rootSlot, tgt})
+				extra = append(extra, tgt)
+			}
 		}
 		c.depth = depth + 1
 		c.applyRow(rw, cv, tgt, sl, 0, t.name, rw.field)
 	}
 	return extra
+}
+
+type rootElem struct {
+	slot int
+	o    *obj
+}
+
+// splitParts splits x into its first n parts in one pass over its bytes,
+// appending them to buf: the same values as x.part(1) … x.part(n).
+func splitParts(x val, buf []val, n int) []val {
+	if x.level >= 2 {
+		if !x.v.IsEmpty() {
+			buf = append(buf, x)
+		}
+		return buf
+	}
+	for i, p := range x.v.Split() {
+		if i > n {
+			break
+		}
+		buf = append(buf, val{p, x.level + 1})
+	}
+	return buf
 }
 
 // applyRow applies one row to the value x. It reports whether it wrote
@@ -323,20 +378,20 @@ func (ms *MappingSet) defaultDT(leaf string) *table {
 }
 
 func merge(dst, src *obj) {
-	for i, k := range src.keys {
-		if d, ok := dst.get(k).(*obj); ok {
-			if s, ok := src.vals[i].(*obj); ok {
+	for _, f := range src.f {
+		switch d := dst.get(f.k).(type) {
+		case *obj:
+			if s, ok := f.v.(*obj); ok {
 				merge(d, s)
 				continue
 			}
-		}
-		if d, ok := dst.get(k).([]any); ok {
-			if s, ok := src.vals[i].([]any); ok {
-				dst.set(k, append(d, s...))
+		case *arr:
+			if s, ok := f.v.(*arr); ok {
+				d.v = append(d.v, s.v...)
 				continue
 			}
 		}
-		dst.set(k, src.vals[i])
+		dst.set(f.k, f.v)
 	}
 }
 

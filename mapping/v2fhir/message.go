@@ -376,14 +376,14 @@ func (c *conv) messageHeader() *obj {
 		}
 		org := newResource("Organization")
 		c.applyDT(c.ms.datatypes["HD[Organization]"], hd, org, 0)
-		if org.clean() || len(org.keys) < 2 {
+		if org.clean() || org.len() < 2 {
 			continue
 		}
 		org.set("name", hd.part(1).text())
-		ref := c.add(org, contentID(org))
+		ref := c.add(org, c.contentID(org))
 		if f.elem != "" {
 			r.set(f.elem, refTo(ref))
-		} else if d, ok := r.get("destination").([]any); ok && len(d) > 0 {
+		} else if d := r.list("destination"); len(d) > 0 {
 			d[0].(*obj).set("receiver", refTo(ref))
 		}
 	}

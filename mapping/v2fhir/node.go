@@ -1,6 +1,7 @@
 package v2fhir
 
 import (
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -8,26 +9,54 @@ import (
 // obj is a JSON object that keeps its keys in insertion order, so that
 // converted resources print the way FHIR examples do (resourceType first)
 // and every run gives the same bytes. Values are string, num, bool, *obj or
-// []any of those.
+// *arr of those.
+//
+// Most objects the tables build (a Coding, an Identifier, a Reference) have
+// four keys or fewer: their fields live in the object itself (inl), so
+// building one is a single allocation. An obj must be made by newObj.
 type obj struct {
-	keys []string
-	vals []any
+	f   []field
+	inl [4]field
+}
+
+type field struct {
+	k string
+	v any
+}
+
+// arr is a JSON array. It is held by pointer so that appending to it does
+// not box a new slice header into an interface each time.
+type arr struct {
+	v   []any
+	inl [2]any
 }
 
 // num is a JSON number kept as its decimal text.
 type num string
 
-func newObj() *obj { return &obj{} }
-
-func newResource(typ string) *obj {
+func newObj() *obj {
 	o := &obj{}
-	o.set("resourceType", typ)
+	o.f = o.inl[:0]
 	return o
 }
 
+func newArr(v ...any) *arr {
+	a := &arr{}
+	a.v = append(a.inl[:0], v...)
+	return a
+}
+
+func newResource(typ string) *obj {
+	o := newObj()
+	o.f = append(o.f, field{"resourceType", typ})
+	return o
+}
+
+func (o *obj) len() int { return len(o.f) }
+
 func (o *obj) index(k string) int {
-	for i, kk := range o.keys {
-		if kk == k {
+	for i := range o.f {
+		if o.f[i].k == k {
 			return i
 		}
 	}
@@ -36,26 +65,25 @@ func (o *obj) index(k string) int {
 
 func (o *obj) get(k string) any {
 	if i := o.index(k); i >= 0 {
-		return o.vals[i]
+		return o.f[i].v
 	}
 	return nil
 }
 
 func (o *obj) set(k string, v any) {
 	if i := o.index(k); i >= 0 {
-		o.vals[i] = v
+		o.f[i].v = v
 		return
 	}
-	o.keys = append(o.keys, k)
-	o.vals = append(o.vals, v)
+	o.f = append(o.f, field{k, v})
 }
 
-func (o *obj) del(k string) {
-	if i := o.index(k); i >= 0 {
-		o.keys = append(o.keys[:i], o.keys[i+1:]...)
-		o.vals = append(o.vals[:i], o.vals[i+1:]...)
-	}
+// insert puts k at position i (it must not be there yet).
+func (o *obj) insert(i int, k string, v any) {
+	o.f = slices.Insert(o.f, i, field{k, v})
 }
+
+func (o *obj) reset() { o.f = o.f[:0] }
 
 func (o *obj) str(k string) string {
 	s, _ := o.get(k).(string)
@@ -74,79 +102,98 @@ func (o *obj) child(k string) *obj {
 
 // add appends v to the array at k.
 func (o *obj) add(k string, v any) {
-	a, _ := o.get(k).([]any)
-	o.set(k, append(a, v))
+	if a, ok := o.get(k).(*arr); ok {
+		a.v = append(a.v, v)
+		return
+	}
+	o.set(k, newArr(v))
 }
 
-func (o *obj) empty() bool { return o == nil || len(o.keys) == 0 }
+// list returns the elements of the array at k.
+func (o *obj) list(k string) []any {
+	if a, ok := o.get(k).(*arr); ok {
+		return a.v
+	}
+	return nil
+}
+
+func (o *obj) empty() bool { return o == nil || len(o.f) == 0 }
 
 // clean removes what FHIR forbids and the tables can leave behind: empty
 // objects, arrays and strings, extensions without a value, and objects that
 // hold nothing but a url, system or use. It reports whether o is now empty.
+// It works in place and allocates nothing.
 func (o *obj) clean() bool {
 	n := 0
-	for i, k := range o.keys {
-		if v, ok := cleanValue(k, o.vals[i]); ok {
-			o.keys[n], o.vals[n] = k, v
+	for _, f := range o.f {
+		if keepValue(f.k, f.v) {
+			o.f[n] = f
 			n++
 		}
 	}
-	o.keys, o.vals = o.keys[:n], o.vals[:n]
+	clear(o.f[n:])
+	o.f = o.f[:n]
 	if n == 1 {
-		switch o.keys[0] {
+		switch o.f[0].k {
 		case "url", "system", "use", "resourceType":
-			o.keys, o.vals = o.keys[:0], o.vals[:0]
+			o.f[0] = field{}
+			o.f = o.f[:0]
 		}
 	}
-	return len(o.keys) == 0
+	return len(o.f) == 0
 }
 
 func hasValueX(o *obj) bool {
-	for _, k := range o.keys {
-		if len(k) > 5 && k[:5] == "value" || k == "extension" {
+	for _, f := range o.f {
+		if len(f.k) > 5 && f.k[:5] == "value" || f.k == "extension" {
 			return true
 		}
 	}
 	return false
 }
 
-func cleanValue(k string, v any) (any, bool) {
+// keepValue cleans v (in place) and reports whether it stays under key k.
+func keepValue(k string, v any) bool {
 	switch v := v.(type) {
 	case string:
-		return v, v != ""
+		return v != ""
 	case *obj:
 		if v.clean() {
-			return nil, false
+			return false
 		}
 		if (k == "extension" || k == "modifierExtension") && !hasValueX(v) {
-			return nil, false
+			return false
 		}
-		return v, true
-	case []any:
+		return true
+	case *arr:
 		n := 0
-		for _, e := range v {
-			if e2, ok := cleanValue(k, e); ok {
-				v[n] = e2
+		for _, e := range v.v {
+			if keepValue(k, e) {
+				v.v[n] = e
 				n++
 			}
 		}
-		return v[:n], n > 0
+		clear(v.v[n:])
+		v.v = v.v[:n]
+		return n > 0
 	case nil:
-		return nil, false
+		return false
 	}
-	return v, true
+	return true
 }
 
-// appendJSON writes o as JSON.
+// appendJSON writes o as JSON. Keys are element names from the spec (letters,
+// digits, '_'), which need no escaping.
 func (o *obj) appendJSON(b []byte) []byte {
 	b = append(b, '{')
-	for i, k := range o.keys {
+	for i, f := range o.f {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, k)
-		b = append(b, ':')
-		b = appendValue(b, o.vals[i])
+		b = append(b, '"')
+		b = append(b, f.k...)
+		b = append(b, '"', ':')
+		b = appendValue(b, f.v)
 	}
 	return append(b, '}')
 }
@@ -161,9 +208,9 @@ func appendValue(b []byte, v any) []byte {
 		return strconv.AppendBool(b, v)
 	case *obj:
 		return v.appendJSON(b)
-	case []any:
+	case *arr:
 		b = append(b, '[')
-		for i, e := range v {
+		for i, e := range v.v {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -176,35 +223,54 @@ func appendValue(b []byte, v any) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plain marks the ASCII bytes a JSON string holds as they are.
+var plain = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\<>&` {
+		t[c] = false
+	}
+	return t
+}()
+
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
+			if plain[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
 				b = append(b, '\\', c)
-			case c == '\n':
+			case '\n':
 				b = append(b, '\\', 'n')
-			case c == '\r':
+			case '\r':
 				b = append(b, '\\', 'r')
-			case c == '\t':
+			case '\t':
 				b = append(b, '\\', 't')
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			default:
-				b = append(b, c)
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			}
 			i++
+			start = i
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
+			i++
+			start = i
+			continue
 		}
 		i += size
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }

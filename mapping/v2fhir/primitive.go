@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -199,7 +200,7 @@ func (c *conv) finishCoded(o *obj, leaf, vocab string) {
 			return
 		}
 		if cc, ok := c.ms.lookup(vocab, o.str("code")); ok {
-			o.keys, o.vals = nil, nil
+			o.reset()
 			o.set("system", cc.system)
 			o.set("code", cc.code)
 			if cc.display != "" {
@@ -207,7 +208,7 @@ func (c *conv) finishCoded(o *obj, leaf, vocab string) {
 			}
 		}
 	case "CodeableConcept":
-		codings, _ := o.get("coding").([]any)
+		codings := o.list("coding")
 		for _, e := range codings {
 			if cd, ok := e.(*obj); ok {
 				fix(cd)
@@ -227,7 +228,7 @@ func (c *conv) finishCoded(o *obj, leaf, vocab string) {
 			if cc.display != "" {
 				m.set("display", cc.display)
 			}
-			o.set("coding", append([]any{m}, codings...))
+			o.get("coding").(*arr).v = slices.Insert(codings, 0, any(m))
 		}
 	}
 }
