@@ -51,6 +51,11 @@ type Message struct {
 	Status        Status
 	Error         string // why the status is error
 
+	// Unmapped lists what a conversion step (transform v2_to_fhir) did not
+	// map, one entry per segment or field. The journal does not store it
+	// yet: it lives until the message is journaled.
+	Unmapped []string
+
 	// HL7 is the parsed message, nil when ContentType is not HL7 v2 or it
 	// failed to parse. It is not stored; the journal keeps Raw.
 	HL7 *hl7v2.Message

@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"slices"
 
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/engine/channel"
@@ -30,6 +31,13 @@ func transformFor(ch *config.Channel, d *config.Destination) channel.Transform {
 		for _, p := range pipes {
 			if err := p.Run(ctx, doc); err != nil {
 				return "", nil, err
+			}
+		}
+		// Several destinations may convert the same message: keep its
+		// unmapped list once.
+		for _, u := range doc.Unmapped {
+			if !slices.Contains(msg.Unmapped, u) {
+				msg.Unmapped = append(msg.Unmapped, u)
 			}
 		}
 		out, err := doc.Bytes()

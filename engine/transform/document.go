@@ -16,6 +16,11 @@ type Doc struct {
 	HL7         *hl7v2.Message
 	Raw         []byte
 
+	// Unmapped lists what a converting step (v2_to_fhir) left out of the
+	// new content, one entry per segment or field ("PV1-19 (segment 4):
+	// field not mapped"), for the engine to keep with the message.
+	Unmapped []string
+
 	// Meta is the inbound message, read by the steps' conditions for its
 	// metadata (type, trigger, channel, ...). Steps never change it. It may
 	// be nil.

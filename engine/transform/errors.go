@@ -11,7 +11,7 @@ import (
 // message.
 type StepError struct {
 	Index int    // position of the step in the pipeline, from 0
-	Kind  string // "set", "copy", "delete", "map", "to_json"; "" when the spec has none
+	Kind  string // "set", "copy", "delete", "map", "to_json", "v2_to_fhir"; "" when the spec has none
 	Field string // the spec field at fault ("path", "when", ...), "" for a failure on a message
 	Err   error
 }

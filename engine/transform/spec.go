@@ -17,6 +17,8 @@ type Spec struct {
 	Delete *DeleteSpec `yaml:"delete,omitempty"`
 	Map    *MapSpec    `yaml:"map,omitempty"`
 	ToJSON *ToJSONSpec `yaml:"to_json,omitempty"`
+
+	V2ToFHIR *V2ToFHIRSpec `yaml:"v2_to_fhir,omitempty"`
 }
 
 // SetSpec stores a value at a path: set: {path: PID-5.1, value: Doe}.
@@ -85,6 +87,9 @@ func (s *Spec) kind() (string, int) {
 	if s.ToJSON != nil {
 		kinds = append(kinds, "to_json")
 	}
+	if s.V2ToFHIR != nil {
+		kinds = append(kinds, "v2_to_fhir")
+	}
 	return strings.Join(kinds, ", "), len(kinds)
 }
 
@@ -105,7 +110,7 @@ func Compile(specs []Spec, tables map[string]map[string]string) (*Pipeline, erro
 			if n > 1 {
 				what = kind
 			}
-			errs = append(errs, &StepError{Index: i, Err: errors.New("a step needs exactly one of set, copy, delete, map, to_json (found " + what + ")")})
+			errs = append(errs, &StepError{Index: i, Err: errors.New("a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir (found " + what + ")")})
 			continue
 		}
 		st := stage{kind: kind}
@@ -133,6 +138,11 @@ func Compile(specs []Spec, tables map[string]map[string]string) (*Pipeline, erro
 			st.step, err = newMap(s.Map, tables)
 		case "to_json":
 			st.step = ToJSON{}
+			if s.When == "" {
+				hl7 = false
+			}
+		case "v2_to_fhir":
+			st.step, err = newV2ToFHIR(s.V2ToFHIR)
 			if s.When == "" {
 				hl7 = false
 			}

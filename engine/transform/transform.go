@@ -16,6 +16,10 @@
 //	    map: {path: OBX-3.1, table: lab-codes, keep_unmapped: true}
 //	  - to_json: {}
 //
+// or, to turn the message into FHIR R4 (see V2ToFHIRSpec):
+//
+//	  - v2_to_fhir: {bundle: transaction, time_zone: Europe/London}
+//
 // Compile checks every step (paths, templates, tables, conditions) and
 // builds a Pipeline; Run applies it to a Doc. Steps apply in order; the
 // first step that fails stops the pipeline, and its error, a *StepError,
@@ -30,7 +34,7 @@
 //
 // A step that changes the format, such as to_json, replaces the document's
 // content with Doc.SetContent; HL7 steps after it fail. The HL7 v2 to FHIR
-// conversion is one more Step of that kind.
+// conversion, v2_to_fhir, is one more Step of that kind.
 package transform
 
 import (
