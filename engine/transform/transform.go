@@ -16,9 +16,8 @@
 //	    map: {path: OBX-3.1, table: lab-codes, keep_unmapped: true}
 //	  - to_json: {}
 //
-// or, to turn the message into FHIR R4 (see V2ToFHIRSpec):
-//
-//	  - v2_to_fhir: {bundle: transaction, time_zone: Europe/London}
+// and, to turn the message into a FHIR R4 Bundle (see V2ToFHIRSpec),
+// "v2_to_fhir: {bundle: transaction, time_zone: Europe/London}".
 //
 // Compile checks every step (paths, templates, tables, conditions) and
 // builds a Pipeline; Run applies it to a Doc. Steps apply in order; the
