@@ -13,6 +13,8 @@
 //   - string: HumanName and Address are split into their parts (family,
 //     given, line, city, ...) plus their text, each a row; a row keeps the
 //     value as written (exact) and normalised by NormalizeString (value).
+//     A phonetic parameter (xpathUsage "phonetic") stores a row per word
+//     with its Soundex code (Phonetic) as the value.
 //   - token: Coding, CodeableConcept (each coding, and its text for :text),
 //     Identifier, ContactPoint, code, boolean, id and string values become
 //     (system, code, text) rows; system is ” when the value has none.

@@ -111,16 +111,19 @@ func ExtractMap(typ string, root map[string]any) (*Entries, error) {
 			x.composite(p, items)
 			continue
 		}
+		x.phonetic = p.phonetic
 		for _, it := range items {
 			x.add(p.typ, p.code, 0, p.targets, it)
 		}
+		x.phonetic = false
 	}
 	return x.e, nil
 }
 
 type extractor struct {
-	e   *Entries
-	grp int
+	e        *Entries
+	grp      int
+	phonetic bool // the parameter being extracted is phonetic
 }
 
 // composite gives each element the expression selects a group, and indexes
@@ -228,6 +231,15 @@ func (x *extractor) addSystem(st, code string, grp int, v fhirpath.Value) {
 
 func (x *extractor) str(code string, grp int, s string) {
 	if strings.TrimSpace(s) == "" {
+		return
+	}
+	if x.phonetic {
+		// One row per word: its Soundex code, and the word as written.
+		for _, w := range strings.Fields(s) {
+			if c := Phonetic(w); c != "" {
+				x.e.Strings = append(x.e.Strings, String{Param: code, Grp: grp, Value: c, Exact: w})
+			}
+		}
 		return
 	}
 	x.e.Strings = append(x.e.Strings, String{Param: code, Grp: grp, Value: NormalizeString(s), Exact: s})

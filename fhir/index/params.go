@@ -21,6 +21,8 @@ type param struct {
 	targets map[string]bool
 	// components of a composite parameter.
 	components []component
+	// phonetic parameters store Phonetic codes instead of normalised text.
+	phonetic bool
 }
 
 type component struct {
@@ -78,7 +80,7 @@ func compileParams(typ string) ([]*param, error) {
 				source = typ + "." + source[len(base):]
 			}
 		}
-		p := &param{code: sp0.Code, typ: sp0.Type}
+		p := &param{code: sp0.Code, typ: sp0.Type, phonetic: sp0.XPathUsage == "phonetic"}
 		for _, m := range whereResolve.FindAllStringSubmatch(source, -1) {
 			if p.targets == nil {
 				p.targets = map[string]bool{}

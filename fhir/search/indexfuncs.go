@@ -6,6 +6,7 @@ import "github.com/plexus-health/plexus/fhir/index"
 // as package index computes them for stored ones.
 var (
 	normalizeString   = index.NormalizeString
+	phonetic          = index.Phonetic
 	dateRange         = index.DateRange
 	canonicalQuantity = index.CanonicalQuantity
 )

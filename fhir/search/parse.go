@@ -558,6 +558,16 @@ func (p *parser) pred(sp *spec.SearchParam, typ, name, mod, raw string) (pred, e
 	v := unescape(raw)
 	switch sp.Type {
 	case spec.SearchString:
+		switch {
+		case mod == "" && sp.XPathUsage == "phonetic":
+			// The index holds a Soundex code per word: a value of one
+			// word sounds like a stored word when their codes are equal.
+			code := phonetic(v)
+			if code == "" || strings.Contains(code, " ") {
+				return nil, paramErr(name, v, "a phonetic search takes one word with letters")
+			}
+			return stringPred{mode: "phonetic", v: code}, nil
+		}
 		switch mod {
 		case "":
 			return stringPred{v: normalizeString(v)}, nil

@@ -12,14 +12,18 @@ import (
 const prefixEnd = "\U0010FFFF"
 
 // stringPred is a string value: prefix (the default) or :contains on the
-// normalised value, or :exact on the value as written.
+// normalised value, :exact on the value as written, or equality of a
+// phonetic parameter's Soundex code.
 type stringPred struct {
-	mode string // "", "exact" or "contains"
-	v    string // normalised, except for exact
+	mode string // "", "exact", "contains" or "phonetic"
+	v    string // normalised, except for exact; the code for phonetic
 }
 
 func (p stringPred) sql(b *builder, a string) {
 	switch p.mode {
+	case "phonetic":
+		b.w(a, ".value = ")
+		b.arg(p.v)
 	case "exact":
 		b.w(a, ".exact = ")
 		b.arg(p.v)

@@ -397,3 +397,29 @@ func TestCapabilitySearch(t *testing.T) {
 		t.Errorf("special parameters claimed: %v", names)
 	}
 }
+
+// TestSearchPhonetic finds names that sound alike: the phonetic parameter
+// compares Soundex codes of single words, so Smith, Smyth and Schmidt match
+// one another (S530) and Jones does not; a value of several words or of no
+// letters is a 400.
+func TestSearchPhonetic(t *testing.T) {
+	srv, _ := searchServer(t)
+	ids := map[string]string{}
+	for _, name := range []string{"Smith", "Smyth", "Schmidt", "Jones"} {
+		ids[name] = "Patient/" + create(t, srv, "Patient", `{"resourceType":"Patient","name":[{"family":"`+name+`","given":["Ann"]}]}`)
+	}
+	sorted := func(s []string) []string { slices.Sort(s); return s }
+	got := sorted(getSearchset(t, srv, "/fhir/Patient?phonetic=smyth").ids("match"))
+	if want := sorted([]string{ids["Smith"], ids["Smyth"], ids["Schmidt"]}); !slices.Equal(got, want) {
+		t.Errorf("phonetic=smyth: %v, want %v", got, want)
+	}
+	// The given name is a word of the name too.
+	if got := getSearchset(t, srv, "/fhir/Patient?phonetic=Anne").ids("match"); len(got) != 4 {
+		t.Errorf("phonetic=Anne: %v", got)
+	}
+	for _, bad := range []string{"/fhir/Patient?phonetic=John+Smith", "/fhir/Patient?phonetic=123"} {
+		if a := call(t, srv, "GET", bad, ""); a.status != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", bad, a.status, a.raw)
+		}
+	}
+}
