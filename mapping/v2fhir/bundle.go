@@ -7,9 +7,9 @@ import "github.com/plexus-health/plexus/format/hl7v2"
 func (c *conv) provenance(header *obj) {
 	msh := c.msg.Segment("MSH", 1)
 	evn := c.msg.Segment("EVN", 1)
-	r := newResource("Provenance")
+	r := c.newResource("Provenance")
 	for _, res := range c.res {
-		r.add("target", refTo(res.str("resourceType")+"/"+res.str("id")))
+		r.add("target", c.refTo(res.str("resourceType")+"/"+res.str("id")))
 	}
 	recorded := ""
 	var occurred any
@@ -35,24 +35,24 @@ func (c *conv) provenance(header *obj) {
 		r.set("occurredDateTime", occurred)
 	}
 	r.set("recorded", recorded)
-	act := newObj()
-	ac := newObj()
+	act := c.newObj()
+	ac := c.newObj()
 	ac.set("system", "http://terminology.hl7.org/CodeSystem/v3-DataOperation")
 	ac.set("code", "CREATE")
 	act.add("coding", ac)
 	r.set("activity", act)
-	agent := newObj()
-	typ := newObj()
-	tc := newObj()
+	agent := c.newObj()
+	typ := c.newObj()
+	tc := c.newObj()
 	tc.set("system", "http://terminology.hl7.org/CodeSystem/provenance-participant-type")
 	tc.set("code", "author")
 	typ.add("coding", tc)
 	agent.set("type", typ)
 	if s, ok := header.get("sender").(*obj); ok {
-		agent.set("who", refTo(s.str("reference")))
+		agent.set("who", c.refTo(s.str("reference")))
 	} else {
-		dev := newResource("Device")
-		name := newObj()
+		dev := c.newResource("Device")
+		name := c.newObj()
 		src, _ := header.get("source").(*obj)
 		n := "unknown"
 		if src != nil && src.str("name") != "" {
@@ -61,27 +61,27 @@ func (c *conv) provenance(header *obj) {
 		name.set("name", n)
 		name.set("type", "user-friendly-name")
 		dev.add("deviceName", name)
-		agent.set("who", refTo(c.add(dev, makeID("Device", n))))
-		r.add("target", refTo("Device/"+dev.str("id")))
+		agent.set("who", c.refTo(c.add(dev, makeID("Device", n))))
+		r.add("target", c.refTo("Device/"+dev.str("id")))
 	}
 	r.add("agent", agent)
 	if evn != nil {
 		op := val{evn.Field(5).Rep(1), 0}
 		if !op.empty() {
 			if dt := c.ms.datatypes["XCN[Practitioner]"]; dt != nil {
-				p := newResource("Practitioner")
+				p := c.newResource("Practitioner")
 				c.applyDT(dt, op, p, 0)
 				if !p.clean() && p.len() > 1 {
-					a := newObj()
-					a.set("who", refTo(c.add(p, c.contentID(p))))
+					a := c.newObj()
+					a.set("who", c.refTo(c.add(p, c.contentID(p))))
 					r.add("agent", a)
 				}
 			}
 		}
 	}
-	ent := newObj()
+	ent := c.newObj()
 	ent.set("role", "source")
-	ent.set("what", refTo(header.str("resourceType")+"/"+header.str("id")))
+	ent.set("what", c.refTo(header.str("resourceType")+"/"+header.str("id")))
 	r.add("entity", ent)
 	c.add(r, makeID("Provenance", header.str("id")))
 }
@@ -95,28 +95,53 @@ func evn0(evn *hl7v2.Segment, n int) hl7v2.Value {
 
 // bundle wraps the resources in a transaction Bundle of PUTs: the ids are
 // deterministic, so a re-sent message updates what the first one created.
+// The Bundle is written directly; only the resources are objects.
 func (c *conv) bundle() []byte {
-	b := newResource("Bundle")
-	b.set("id", makeID("Bundle", c.msg.Segment("MSH", 1).Field(3).String(), c.msg.ControlID()))
-	b.set("type", "transaction")
+	size := 512
 	for _, r := range c.res {
 		r.clean()
-		e := newObj()
-		e.set("fullUrl", "urn:uuid:"+uuidFrom(r.str("id")))
-		e.set("resource", r)
-		rq := newObj()
-		rq.set("method", "PUT")
-		rq.set("url", r.str("resourceType")+"/"+r.str("id"))
-		e.set("request", rq)
-		b.add("entry", e)
+		size += 1024
 	}
-	return b.appendJSON(make([]byte, 0, 4096))
+	b := make([]byte, 0, size)
+	b = append(b, `{"resourceType":"Bundle","id":"`...)
+	b = append(b, makeID("Bundle", c.msg.Segment("MSH", 1).Field(3).String(), c.msg.ControlID())...)
+	b = append(b, `","type":"transaction"`...)
+	for i, r := range c.res {
+		if i == 0 {
+			b = append(b, `,"entry":[`...)
+		} else {
+			b = append(b, ',')
+		}
+		typ, id := r.str("resourceType"), r.str("id")
+		b = append(b, `{"fullUrl":"urn:uuid:`...)
+		b = appendUUID(b, id)
+		b = append(b, `","resource":`...)
+		b = r.appendJSON(b)
+		b = append(b, `,"request":{"method":"PUT","url":`...)
+		b = append(b, '"')
+		b = appendStringBody(b, typ)
+		b = append(b, '/')
+		b = appendStringBody(b, id)
+		b = append(b, `"}}`...)
+	}
+	if len(c.res) > 0 {
+		b = append(b, ']')
+	}
+	return append(b, '}')
 }
 
-// uuidFrom formats a 32-hex-digit id as a UUID.
-func uuidFrom(id string) string {
+// appendUUID formats a 32-hex-digit id as a UUID (anything else as it is).
+func appendUUID(b []byte, id string) []byte {
 	if len(id) != 32 {
-		return id
+		return appendStringBody(b, id)
 	}
-	return id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
+	b = append(b, id[:8]...)
+	b = append(b, '-')
+	b = append(b, id[8:12]...)
+	b = append(b, '-')
+	b = append(b, id[12:16]...)
+	b = append(b, '-')
+	b = append(b, id[16:20]...)
+	b = append(b, '-')
+	return append(b, id[20:]...)
 }

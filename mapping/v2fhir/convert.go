@@ -95,6 +95,42 @@ type conv struct {
 	// condCache holds the texts conditions read in one field repetition.
 	condCache []cachedText
 	parts     []val // see applyDT
+	slotStack []slotElem
+	slab      []obj
+}
+
+// newObj returns an empty object. Objects are carved from slabs: they all
+// live exactly as long as the conversion.
+func (c *conv) newObj() *obj {
+	if len(c.slab) == 0 {
+		c.slab = make([]obj, 32)
+	}
+	o := &c.slab[0]
+	c.slab = c.slab[1:]
+	o.f = o.inl[:0]
+	return o
+}
+
+func (c *conv) newResource(typ string) *obj {
+	o := c.newObj()
+	o.f = append(o.f, field{"resourceType", typ})
+	return o
+}
+
+// child returns the object at k in o, creating it.
+func (c *conv) child(o *obj, k string) *obj {
+	if ch, ok := o.get(k).(*obj); ok {
+		return ch
+	}
+	ch := c.newObj()
+	o.set(k, ch)
+	return ch
+}
+
+func (c *conv) refTo(ref string) *obj {
+	o := c.newObj()
+	o.f = append(o.f, field{"reference", ref})
+	return o
 }
 
 // note records a problem with a field of the current segment.
@@ -165,7 +201,7 @@ func (c *conv) reference(rw *row, x val) string {
 	if dt == nil || dt.base != typ || c.depth > 4 {
 		return ""
 	}
-	r := newResource(typ)
+	r := c.newResource(typ)
 	c.applyDT(dt, x, r, c.depth)
 	if r.clean() || r.len() < 2 {
 		return ""
@@ -201,7 +237,7 @@ func (c *conv) location(x val) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	r := newResource("Location")
+	r := c.newResource("Location")
 	name := strings.Join(parts, " ")
 	r.set("name", name)
 	r.set("mode", "instance")
@@ -218,10 +254,10 @@ func (c *conv) location(x val) string {
 		pt = "wa"
 	}
 	if pt != "" {
-		cd := newObj()
+		cd := c.newObj()
 		cd.set("system", "http://terminology.hl7.org/CodeSystem/location-physical-type")
 		cd.set("code", pt)
-		r.child("physicalType").add("coding", cd)
+		c.child(r, "physicalType").add("coding", cd)
 	}
 	return c.add(r, makeID("Location", name))
 }

@@ -121,27 +121,39 @@ func (e dtEnv) reps(field int) int {
 	return 1
 }
 
-// slotKey names the element a table's "[n]" designates under one parent.
-type slotKey struct {
-	parent *obj
-	name   string
-	slot   int
+// slots remembers, for one application of a table, the elements made for
+// each "[n]" under each parent, one per repetition of the field that made
+// them, so that rows naming the same slot fill the same element. Its entries
+// live on a stack in conv: an application nested in a row (a data type
+// table) pushes its own above them and pops them when it ends.
+type slots struct {
+	c     *conv
+	start int
 }
 
-// slots remembers, for one application of a table, the elements made for
-// each "[n]", one per repetition of the field that made them, so that rows
-// naming the same slot fill the same element.
-type slots map[slotKey][]*obj
+type slotElem struct {
+	parent    *obj
+	name      string
+	slot, rep int
+	e         *obj
+}
+
+func (c *conv) openSlots() slots { return slots{c, len(c.slotStack)} }
+
+func (s slots) close() {
+	clear(s.c.slotStack[s.start:])
+	s.c.slotStack = s.c.slotStack[:s.start]
+}
 
 func (s slots) elem(parent *obj, st step, rep int) *obj {
-	k := slotKey{parent, st.name, st.slot}
-	list := s[k]
-	if rep < len(list) {
-		return list[rep]
+	for _, se := range s.c.slotStack[s.start:] {
+		if se.parent == parent && se.slot == st.slot && se.rep == rep && se.name == st.name {
+			return se.e
+		}
 	}
-	e := newObj()
+	e := s.c.newObj()
 	parent.add(st.name, e)
-	s[k] = append(list, e)
+	s.c.slotStack = append(s.c.slotStack, slotElem{parent, st.name, st.slot, rep, e})
 	return e
 }
 
@@ -153,7 +165,7 @@ func (s slots) walk(root *obj, steps []step, rep int) *obj {
 		if st.repeats {
 			cur = s.elem(cur, st, rep)
 		} else {
-			cur = cur.child(st.name)
+			cur = s.c.child(cur, st.name)
 		}
 	}
 	return cur
@@ -166,7 +178,7 @@ func (s slots) leafObj(root *obj, steps []step, rep int) *obj {
 	if st.repeats {
 		return s.elem(parent, st, rep)
 	}
-	return parent.child(st.name)
+	return s.c.child(parent, st.name)
 }
 
 func (s slots) setPrimitive(root *obj, steps []step, rep int, v any) {
@@ -185,7 +197,8 @@ func (c *conv) applySegment(t *table, seg *hl7v2.Segment, target *obj, used []bo
 	if t == nil {
 		return
 	}
-	sl := slots{}
+	sl := c.openSlots()
+	defer sl.close()
 	for i := 0; i < len(t.rows); {
 		f := t.rows[i].field
 		j := i
@@ -233,7 +246,8 @@ func (c *conv) applyDT(t *table, x val, target *obj, depth int) (extra []*obj) {
 	}
 	saved := c.depth
 	defer func() { c.depth = saved }()
-	sl := slots{}
+	sl := c.openSlots()
+	defer sl.close()
 	var roots []rootElem
 	// The parts live on a stack in c, reused by every application; a nested
 	// application appends above them and truncates back.
@@ -258,7 +272,7 @@ func (c *conv) applyDT(t *table, x val, target *obj, depth int) (extra []*obj) {
 				}
 			}
 			if tgt == nil {
-				tgt = newObj()
+				tgt = c.newObj()
 				roots = append(roots, rootElem{rw.rootSlot, tgt})
 				extra = append(extra, tgt)
 			}
@@ -334,7 +348,7 @@ func (c *conv) applyRow(rw *row, x val, target *obj, sl slots, rep int, where st
 	if dt == nil || dt.base != leaf && !compatible(dt.base, leaf) {
 		return false
 	}
-	o := newObj()
+	o := c.newObj()
 	extra := c.applyDT(dt, x, o, c.depth)
 	c.finishCoded(o, leaf, rw.vocab)
 	if leaf == "ContactPoint" {

@@ -96,9 +96,9 @@ func (c *conv) run() {
 			if st.patient == "" {
 				break
 			}
-			r := newResource("RelatedPerson")
+			r := c.newResource("RelatedPerson")
 			c.applySegment(c.ms.segments["NK1[RelatedPerson]"], seg, r, used)
-			r.child("patient").set("reference", st.patient)
+			c.child(r, "patient").set("reference", st.patient)
 			c.add(r, makeID("RelatedPerson", st.patient, seg.Field(2).String(), seg.Field(3).String()))
 		case "PV1":
 			st.encounter, st.encounterObj = c.encounter(seg, st.patient, used)
@@ -117,19 +117,19 @@ func (c *conv) run() {
 			if st.patient == "" {
 				break
 			}
-			r := newResource("AllergyIntolerance")
+			r := c.newResource("AllergyIntolerance")
 			c.applySegment(c.ms.segments["AL1[AllergyIntolerance]"], seg, r, used)
-			r.child("patient").set("reference", st.patient)
+			c.child(r, "patient").set("reference", st.patient)
 			c.add(r, makeID("AllergyIntolerance", st.patient, seg.Field(3).String()))
 		case "DG1":
 			if st.patient == "" {
 				break
 			}
-			r := newResource("Condition")
+			r := c.newResource("Condition")
 			c.applySegment(c.ms.segments["DG1[Condition]"], seg, r, used)
-			r.child("subject").set("reference", st.patient)
+			c.child(r, "subject").set("reference", st.patient)
 			if st.encounter != "" {
-				r.child("encounter").set("reference", st.encounter)
+				c.child(r, "encounter").set("reference", st.encounter)
 			}
 			key := seg.Field(20).String()
 			if key == "" {
@@ -151,15 +151,9 @@ func (c *conv) run() {
 		st.focus = append(st.focus, st.report)
 	}
 	for _, f := range st.focus {
-		header.add("focus", refTo(f))
+		header.add("focus", c.refTo(f))
 	}
 	c.provenance(header)
-}
-
-func refTo(ref string) *obj {
-	o := newObj()
-	o.set("reference", ref)
-	return o
 }
 
 // reportFields lists the fields of seg that hold data and that no row used.
@@ -192,7 +186,7 @@ func authority(x val, from int) string {
 // patient makes the Patient, with its id from the first identifier of PID-3
 // and its assigning authority (PID-2 or the whole segment as fallbacks).
 func (c *conv) patient(pid *hl7v2.Segment) (string, *obj) {
-	r := newResource("Patient")
+	r := c.newResource("Patient")
 	var key []string
 	for _, f := range []int{3, 2} {
 		cx := val{pid.Field(f).Rep(1), 0}
@@ -209,7 +203,7 @@ func (c *conv) patient(pid *hl7v2.Segment) (string, *obj) {
 }
 
 func (c *conv) encounter(pv1 *hl7v2.Segment, patient string, used []bool) (string, *obj) {
-	r := newResource("Encounter")
+	r := c.newResource("Encounter")
 	c.applySegment(c.ms.segments["PV1[Encounter]"], pv1, r, used)
 	if r.str("status") == "" {
 		if pv1.Field(45).IsEmpty() {
@@ -219,13 +213,13 @@ func (c *conv) encounter(pv1 *hl7v2.Segment, patient string, used []bool) (strin
 		}
 	}
 	if r.get("class") == nil {
-		cd := newObj()
+		cd := c.newObj()
 		cd.set("system", "http://terminology.hl7.org/CodeSystem/v3-NullFlavor")
 		cd.set("code", "UNK")
 		r.set("class", cd)
 	}
 	if patient != "" {
-		r.set("subject", refTo(patient))
+		r.set("subject", c.refTo(patient))
 	}
 	vn := val{pv1.Field(19).Rep(1), 0}
 	var id string
@@ -253,9 +247,9 @@ func (c *conv) order(obr *hl7v2.Segment, st *state, used []bool) {
 		key = fmt.Sprint("msg|", c.msg.ControlID(), "|", c.segIndex)
 		c.note("OBR", 3, "no filler or placer order number: ids made from the message")
 	}
-	sr := newResource("ServiceRequest")
+	sr := c.newResource("ServiceRequest")
 	c.applySegment(c.ms.segments["OBR[ServiceRequest]"], obr, sr, used)
-	dr := newResource("DiagnosticReport")
+	dr := c.newResource("DiagnosticReport")
 	c.applySegment(c.ms.segments["OBR[DiagnosticReport]"], obr, dr, used)
 	sr.set("status", "unknown")
 	sr.set("intent", "order")
@@ -263,32 +257,32 @@ func (c *conv) order(obr *hl7v2.Segment, st *state, used []bool) {
 		sr.set("code", dr.get("code"))
 	}
 	if st.patient != "" {
-		sr.set("subject", refTo(st.patient))
-		dr.set("subject", refTo(st.patient))
+		sr.set("subject", c.refTo(st.patient))
+		dr.set("subject", c.refTo(st.patient))
 	}
 	if st.encounter != "" {
-		sr.set("encounter", refTo(st.encounter))
-		dr.set("encounter", refTo(st.encounter))
+		sr.set("encounter", c.refTo(st.encounter))
+		dr.set("encounter", c.refTo(st.encounter))
 	}
 	if dr.str("status") == "" {
 		dr.set("status", "unknown")
 	}
 	if dr.get("code") == nil {
-		dr.set("code", textConcept("OBR-4 not valued"))
+		dr.set("code", c.textConcept("OBR-4 not valued"))
 	}
 	st.order = c.add(sr, makeID("ServiceRequest", key))
-	dr.add("basedOn", refTo(st.order))
+	dr.add("basedOn", c.refTo(st.order))
 	st.report = c.add(dr, makeID("DiagnosticReport", key))
 	st.reportObj, st.reportKey, st.obxN = dr, key, 0
 	st.last, st.lastType = sr, "OBR"
 	if st.patient == "" {
 		c.note("OBR", 0, "no PID: ServiceRequest and DiagnosticReport without subject")
-		sr.set("subject", refTo("Group/"+makeID("Group", "unknown")))
+		sr.set("subject", c.refTo("Group/"+makeID("Group", "unknown")))
 	}
 }
 
-func textConcept(s string) *obj {
-	o := newObj()
+func (c *conv) textConcept(s string) *obj {
+	o := c.newObj()
 	o.set("text", s)
 	return o
 }
@@ -297,7 +291,7 @@ func textConcept(s string) *obj {
 // or its position there when OBX-1 is empty.
 func (c *conv) observation(obx *hl7v2.Segment, st *state, used []bool) {
 	st.obxN++
-	r := newResource("Observation")
+	r := c.newResource("Observation")
 	c.applySegment(c.ms.segments["OBX[Observation]"], obx, r, used)
 	if obx.Field(2).String() != "" {
 		used[2] = true // the value type chose OBX-5's rows
@@ -306,13 +300,13 @@ func (c *conv) observation(obx *hl7v2.Segment, st *state, used []bool) {
 		r.set("status", "unknown")
 	}
 	if r.get("code") == nil {
-		r.set("code", textConcept("OBX-3 not valued"))
+		r.set("code", c.textConcept("OBX-3 not valued"))
 	}
 	if st.patient != "" {
-		r.set("subject", refTo(st.patient))
+		r.set("subject", c.refTo(st.patient))
 	}
 	if st.encounter != "" {
-		r.set("encounter", refTo(st.encounter))
+		r.set("encounter", c.refTo(st.encounter))
 	}
 	set := obx.Field(1).String()
 	if set == "" {
@@ -323,11 +317,11 @@ func (c *conv) observation(obx *hl7v2.Segment, st *state, used []bool) {
 		parent = st.patient + "|" + st.encounter + "|" + c.msg.ControlID()
 	}
 	if st.order != "" {
-		r.add("basedOn", refTo(st.order))
+		r.add("basedOn", c.refTo(st.order))
 	}
 	ref := c.add(r, makeID("Observation", parent, set))
 	if st.reportObj != nil {
-		st.reportObj.add("result", refTo(ref))
+		st.reportObj.add("result", c.refTo(ref))
 	}
 	st.last, st.lastType = r, "OBX"
 }
@@ -351,8 +345,8 @@ func (c *conv) nte(nte *hl7v2.Segment, st *state, used []bool) {
 // through HD data type maps that are not tables; coded here.
 func (c *conv) messageHeader() *obj {
 	msh := c.msg.Segment("MSH", 1)
-	r := newResource("MessageHeader")
-	ev := newObj()
+	r := c.newResource("MessageHeader")
+	ev := c.newObj()
 	ev.set("system", "http://terminology.hl7.org/CodeSystem/v2-0003")
 	ev.set("code", msh.Field(9).Component(2).String())
 	r.set("eventCoding", ev)
@@ -362,7 +356,7 @@ func (c *conv) messageHeader() *obj {
 	if s := c.endpoint(msh, 3); s != nil {
 		r.set("source", s)
 	} else {
-		s := newObj()
+		s := c.newObj()
 		s.set("endpoint", "urn:plexus:unknown-source")
 		r.set("source", s)
 	}
@@ -374,7 +368,7 @@ func (c *conv) messageHeader() *obj {
 		if hd.empty() {
 			continue
 		}
-		org := newResource("Organization")
+		org := c.newResource("Organization")
 		c.applyDT(c.ms.datatypes["HD[Organization]"], hd, org, 0)
 		if org.clean() || org.len() < 2 {
 			continue
@@ -382,9 +376,9 @@ func (c *conv) messageHeader() *obj {
 		org.set("name", hd.part(1).text())
 		ref := c.add(org, c.contentID(org))
 		if f.elem != "" {
-			r.set(f.elem, refTo(ref))
+			r.set(f.elem, c.refTo(ref))
 		} else if d := r.list("destination"); len(d) > 0 {
-			d[0].(*obj).set("receiver", refTo(ref))
+			d[0].(*obj).set("receiver", c.refTo(ref))
 		}
 	}
 	c.add(r, makeID("MessageHeader", msh.Field(3).String(), msh.Field(4).String(), c.msg.ControlID()))
@@ -399,7 +393,7 @@ func (c *conv) endpoint(msh *hl7v2.Segment, f int) *obj {
 	if hd.empty() {
 		return nil
 	}
-	o := newObj()
+	o := c.newObj()
 	if n := hd.part(1).text(); n != "" {
 		o.set("name", n)
 	}

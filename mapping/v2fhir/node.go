@@ -46,12 +46,6 @@ func newArr(v ...any) *arr {
 	return a
 }
 
-func newResource(typ string) *obj {
-	o := newObj()
-	o.f = append(o.f, field{"resourceType", typ})
-	return o
-}
-
 func (o *obj) len() int { return len(o.f) }
 
 func (o *obj) index(k string) int {
@@ -88,16 +82,6 @@ func (o *obj) reset() { o.f = o.f[:0] }
 func (o *obj) str(k string) string {
 	s, _ := o.get(k).(string)
 	return s
-}
-
-// child returns the object at k, creating it.
-func (o *obj) child(k string) *obj {
-	if c, ok := o.get(k).(*obj); ok {
-		return c
-	}
-	c := newObj()
-	o.set(k, c)
-	return c
 }
 
 // add appends v to the array at k.
@@ -236,6 +220,12 @@ var plain = func() (t [utf8.RuneSelf]bool) {
 
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = appendStringBody(b, s)
+	return append(b, '"')
+}
+
+// appendStringBody writes s escaped for a JSON string, without the quotes.
+func appendStringBody(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -271,6 +261,5 @@ func appendString(b []byte, s string) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }

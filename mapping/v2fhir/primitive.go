@@ -222,7 +222,7 @@ func (c *conv) finishCoded(o *obj, leaf, vocab string) {
 			return
 		}
 		if cc, ok := c.ms.lookup(vocab, first.str("code")); ok && cc.system != first.str("system") {
-			m := newObj()
+			m := c.newObj()
 			m.set("system", cc.system)
 			m.set("code", cc.code)
 			if cc.display != "" {
