@@ -189,15 +189,14 @@ func (c *conv) add(r *obj, id string) string {
 // reference builds the resource a Reference row names ("sender(Organization)"
 // with HD[Organization]) and returns a reference to it.
 func (c *conv) reference(rw *row, x val) string {
-	typ := rw.refType
-	dtBase := tableBase(rw.dtMap)
-	if strings.HasPrefix(rw.dtMap, "PL[") {
+	if rw.isPL {
 		return c.location(x)
 	}
+	typ := rw.refType
 	if typ == "" {
-		typ = dtBase
+		typ = tableBase(rw.dtMap)
 	}
-	dt := c.ms.datatypes[rw.dtMap]
+	dt := rw.dt
 	if dt == nil || dt.base != typ || c.depth > 4 {
 		return ""
 	}

@@ -181,6 +181,29 @@ func (s slots) leafObj(root *obj, steps []step, rep int) *obj {
 	return s.c.child(parent, st.name)
 }
 
+// place puts o at the leaf of steps when no element is there yet, and
+// reports whether it did; else it returns the element that is there, for
+// the caller to merge o into.
+func (s slots) place(root *obj, steps []step, rep int, o *obj) (*obj, bool) {
+	parent := s.walk(root, steps, rep)
+	st := steps[len(steps)-1]
+	if st.repeats {
+		for _, se := range s.c.slotStack[s.start:] {
+			if se.parent == parent && se.slot == st.slot && se.rep == rep && se.name == st.name {
+				return se.e, false
+			}
+		}
+		parent.add(st.name, o)
+		s.c.slotStack = append(s.c.slotStack, slotElem{parent, st.name, st.slot, rep, o})
+		return o, true
+	}
+	if e, ok := parent.get(st.name).(*obj); ok {
+		return e, false
+	}
+	parent.set(st.name, o)
+	return o, true
+}
+
 func (s slots) setPrimitive(root *obj, steps []step, rep int, v any) {
 	parent := s.walk(root, steps, rep)
 	st := steps[len(steps)-1]
@@ -341,24 +364,22 @@ func (c *conv) applyRow(rw *row, x val, target *obj, sl slots, rep int, where st
 		sl.setPrimitive(target, rw.steps, rep, v)
 		return true
 	}
-	dt := c.ms.datatypes[rw.dtMap]
-	if dt == nil {
-		dt = c.ms.defaultDT(leaf)
-	}
+	dt := rw.dt
 	if dt == nil || dt.base != leaf && !compatible(dt.base, leaf) {
 		return false
 	}
 	o := c.newObj()
 	extra := c.applyDT(dt, x, o, c.depth)
-	c.finishCoded(o, leaf, rw.vocab)
+	c.finishCoded(o, leaf, rw.cm)
 	if leaf == "ContactPoint" {
 		contactSystem(o)
 	}
 	if o.clean() {
 		return false
 	}
-	dst := sl.leafObj(target, rw.steps, rep)
-	merge(dst, o)
+	if dst, placed := sl.place(target, rw.steps, rep, o); !placed {
+		merge(dst, o)
+	}
 	if st := rw.steps[len(rw.steps)-1]; st.repeats {
 		parent := sl.walk(target, rw.steps, rep)
 		for _, e := range extra {

@@ -60,6 +60,13 @@ type row struct {
 	refType  string // resource type named as "(Organization)" on the leaf
 	required bool   // the leaf has a required binding
 	rootSlot int    // for data type tables whose paths begin "[n]."
+
+	// Resolved once the whole set is loaded (see link).
+	dt       *table      // the data type table (or the default for the leaf type)
+	cm       *conceptMap // the vocabulary map
+	isPL     bool        // a PL reference: built as a Location in Go
+	joinText bool        // a [String] map: the parts joined as text
+	hdURI    bool        // a HD[uri] map
 }
 
 // step is one element of a row's FHIR path.
@@ -98,6 +105,7 @@ func Load(version string) (*MappingSet, error) {
 	if err := ms.loadDir(sub, sp); err != nil {
 		return nil, fmt.Errorf("mapping set %q: %v", version, err)
 	}
+	ms.link()
 	return ms, nil
 }
 
@@ -403,9 +411,31 @@ func parseConceptMap(recs [][]string) *conceptMap {
 	return cm
 }
 
-// lookup maps a v2 code; ok is false for a code the map does not know.
-func (ms *MappingSet) lookup(vocab, code string) (concept, bool) {
-	cm := ms.vocab[vocab]
+// link resolves what each row names by string (its data type table, its
+// vocabulary map, the kind of primitive map) once, so that a conversion
+// looks nothing up by name.
+func (ms *MappingSet) link() {
+	for _, tables := range []map[string]*table{ms.segments, ms.datatypes} {
+		for _, t := range tables {
+			for _, rw := range t.rows {
+				rw.dt = ms.datatypes[rw.dtMap]
+				if rw.dt == nil && rw.leafType != "Reference" {
+					rw.dt = ms.defaultDT(rw.leafType)
+				}
+				if rw.vocab != "" {
+					rw.cm = ms.vocab[rw.vocab]
+				}
+				rw.isPL = strings.HasPrefix(rw.dtMap, "PL[")
+				rw.joinText = strings.HasSuffix(rw.dtMap, "[String]") || strings.HasSuffix(rw.dtMap, "[string]")
+				rw.hdURI = strings.HasPrefix(rw.dtMap, "HD") && strings.HasSuffix(rw.dtMap, "[uri]")
+			}
+		}
+	}
+}
+
+// lookup maps a v2 code; ok is false for a code the map does not know (or
+// when there is no map).
+func (cm *conceptMap) lookup(code string) (concept, bool) {
 	if cm == nil {
 		return concept{}, false
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 var decimalRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
@@ -45,7 +46,7 @@ func primitive(typ, text string) (any, error) {
 		}
 		return num(t), nil
 	case "code", "id":
-		return strings.Join(strings.Fields(text), " "), nil
+		return collapseSpace(text), nil
 	case "uri", "url", "canonical", "oid", "uuid":
 		if strings.ContainsAny(text, " \t") {
 			return nil, errors.New("not a uri: " + strconv.Quote(text))
@@ -81,7 +82,7 @@ func (c *conv) dateValue(typ, text string) (any, error) {
 // know are not written (and reported), other codes pass through.
 func (c *conv) primitiveFrom(rw *row, x val) (any, error) {
 	text := x.text()
-	if strings.HasSuffix(rw.dtMap, "[String]") || strings.HasSuffix(rw.dtMap, "[string]") {
+	if rw.joinText {
 		text = joinParts(x)
 	}
 	if text == "" {
@@ -94,13 +95,13 @@ func (c *conv) primitiveFrom(rw *row, x val) (any, error) {
 		return nil, errors.New("time values are not mapped")
 	}
 	if rw.vocab != "" {
-		if cc, ok := c.ms.lookup(rw.vocab, text); ok {
+		if cc, ok := rw.cm.lookup(text); ok {
 			text = cc.code
 		} else if rw.required || rw.leafType == "boolean" {
 			return nil, errors.New("code " + strconv.Quote(text) + " is not in " + rw.vocab)
 		}
 	}
-	if strings.HasSuffix(rw.dtMap, "[uri]") && strings.HasPrefix(rw.dtMap, "HD") {
+	if rw.hdURI {
 		u := c.hdURI(x)
 		if u == "" {
 			return nil, nil
@@ -184,22 +185,22 @@ func codeSystemURI(name string) string {
 // finishCoded normalizes the codings of a CodeableConcept or Coding made by
 // a data type table and applies the row's vocabulary map: a known code gets
 // the mapped FHIR coding first, the original coding is kept after it.
-func (c *conv) finishCoded(o *obj, leaf, vocab string) {
+func (c *conv) finishCoded(o *obj, leaf string, cm *conceptMap) {
 	fix := func(cd *obj) {
 		if s := cd.str("system"); s != "" {
 			cd.set("system", codeSystemURI(s))
 		}
 		if code := cd.str("code"); code != "" {
-			cd.set("code", strings.Join(strings.Fields(code), " "))
+			cd.set("code", collapseSpace(code))
 		}
 	}
 	switch leaf {
 	case "Coding":
 		fix(o)
-		if vocab == "" {
+		if cm == nil {
 			return
 		}
-		if cc, ok := c.ms.lookup(vocab, o.str("code")); ok {
+		if cc, ok := cm.lookup(o.str("code")); ok {
 			o.reset()
 			o.set("system", cc.system)
 			o.set("code", cc.code)
@@ -214,14 +215,14 @@ func (c *conv) finishCoded(o *obj, leaf, vocab string) {
 				fix(cd)
 			}
 		}
-		if vocab == "" || len(codings) == 0 {
+		if cm == nil || len(codings) == 0 {
 			return
 		}
 		first, _ := codings[0].(*obj)
 		if first == nil {
 			return
 		}
-		if cc, ok := c.ms.lookup(vocab, first.str("code")); ok && cc.system != first.str("system") {
+		if cc, ok := cm.lookup(first.str("code")); ok && cc.system != first.str("system") {
 			m := c.newObj()
 			m.set("system", cc.system)
 			m.set("code", cc.code)
@@ -231,4 +232,19 @@ func (c *conv) finishCoded(o *obj, leaf, vocab string) {
 			o.get("coding").(*arr).v = slices.Insert(codings, 0, any(m))
 		}
 	}
+}
+
+// collapseSpace joins the words of s with single spaces (a FHIR code has no
+// other whitespace). It allocates only when s must change.
+func collapseSpace(s string) string {
+	prev := byte(' ')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		sp := c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+		if sp && (c != ' ' || prev == ' ' || i == len(s)-1) || c >= utf8.RuneSelf {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prev = c
+	}
+	return s
 }
