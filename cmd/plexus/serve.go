@@ -14,6 +14,7 @@ import (
 
 	"github.com/plexus-health/plexus/api"
 	"github.com/plexus-health/plexus/connector/all"
+	fhirconn "github.com/plexus-health/plexus/connector/fhir"
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/engine/config"
 	"github.com/plexus-health/plexus/engine/journal"
@@ -101,12 +102,6 @@ func runServe(c *cli, args []string) int {
 		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
 		return exitFailure
 	}
-	if err := n.Apply(ctx, cfg); err != nil {
-		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
-		n.Close(context.Background())
-		return exitFailure
-	}
-
 	fhirRepo, err := repo.New(n.Store())
 	if err != nil {
 		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
@@ -128,6 +123,14 @@ func runServe(c *cli, args []string) int {
 		return exitFailure
 	}
 	searcher := search.New(n.Store(), defs)
+	// fhir-store destinations write to this process's FHIR store, through
+	// the same Bundle processing as POST /fhir.
+	fhirconn.Register(reg, fhirserver.NewBundleProcessor(fhirRepo, validator, searcher))
+	if err := n.Apply(ctx, cfg); err != nil {
+		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
+		n.Close(context.Background())
+		return exitFailure
+	}
 	mux.Handle("/fhir/", fhirserver.New(fhirRepo, validator, fhirserver.Options{Base: "/fhir", Logger: log, Searcher: searcher}))
 	mux.Handle("/", api.New(n, api.Options{Metrics: n.Prometheus(), Logger: log, AllowContent: true}))
 	admin := &http.Server{

@@ -17,4 +17,9 @@ func TestRegister(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	for _, typ := range []string{"fhir-http", "fhir-store"} {
+		if _, err := r.Destination(typ); err != nil {
+			t.Error(err)
+		}
+	}
 }
