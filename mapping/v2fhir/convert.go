@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/plexus-health/plexus/format/hl7v2"
@@ -96,17 +97,52 @@ type conv struct {
 	condCache []cachedText
 	parts     []val // see applyDT
 	slotStack []slotElem
-	slab      []obj
+	slabs     []*[slabSize]obj
+	used      int // objects handed out from slabs
 }
 
-// newObj returns an empty object. Objects are carved from slabs: they all
-// live exactly as long as the conversion.
-func (c *conv) newObj() *obj {
-	if len(c.slab) == 0 {
-		c.slab = make([]obj, 32)
+const slabSize = 64
+
+// convPool keeps the state of finished conversions: their slabs of objects
+// and scratch stacks serve the next one, so that a conversion in a steady
+// stream allocates little more than its strings and its output. Nothing a
+// conversion returns points into that state (the Bundle is bytes, the
+// report holds strings).
+var convPool = sync.Pool{New: func() any { return &conv{byID: map[string]*obj{}} }}
+
+func getConv(cv *Converter, m *hl7v2.Message) *conv {
+	c := convPool.Get().(*conv)
+	c.ms, c.opts, c.msg = cv.ms, cv.opts, m
+	return c
+}
+
+// putConv returns c to the pool, dropping every reference into the finished
+// conversion. A conversion that needed very many objects is not kept.
+func putConv(c *conv) {
+	if c.used > 16*slabSize {
+		return
 	}
-	o := &c.slab[0]
-	c.slab = c.slab[1:]
+	clear(c.res)
+	clear(c.byID)
+	clear(c.slotStack)
+	clear(c.parts)
+	*c = conv{
+		byID: c.byID, res: c.res[:0], scratch: c.scratch[:0], condCache: c.condCache[:0],
+		parts: c.parts[:0], slotStack: c.slotStack[:0], slabs: c.slabs,
+	}
+	convPool.Put(c)
+}
+
+// newObj returns an empty object, carved from the conversion's slabs: they
+// all live exactly as long as the conversion.
+func (c *conv) newObj() *obj {
+	i, j := c.used/slabSize, c.used%slabSize
+	if i == len(c.slabs) {
+		c.slabs = append(c.slabs, new([slabSize]obj))
+	}
+	c.used++
+	o := &c.slabs[i][j]
+	*o = obj{}
 	o.f = o.inl[:0]
 	return o
 }

@@ -30,10 +30,12 @@ func (cv *Converter) Convert(m *hl7v2.Message) (res *Result, err error) {
 	if !supported[event] {
 		return nil, fmt.Errorf("MSH-9: %w: %q", ErrUnsupported, event)
 	}
-	c := &conv{ms: cv.ms, opts: cv.opts, msg: m, byID: map[string]*obj{}}
+	c := getConv(cv, m)
 	c.run()
 	b := c.bundle()
-	return &Result{Bundle: b, Unmapped: c.unmapped, Event: event}, nil
+	res = &Result{Bundle: b, Unmapped: c.unmapped, Event: event}
+	putConv(c) // not reached after a panic: that state is dropped
+	return res, nil
 }
 
 // Fields of segments coded here rather than by a table.
