@@ -9,7 +9,7 @@ func (c *conv) provenance(header *obj) {
 	evn := c.msg.Segment("EVN", 1)
 	r := c.newResource("Provenance")
 	for _, res := range c.res {
-		r.add("target", c.refTo(res.str("resourceType")+"/"+res.str("id")))
+		c.push(r, "target", c.refTo(res.str("resourceType")+"/"+res.str("id")))
 	}
 	recorded := ""
 	var occurred any
@@ -39,14 +39,14 @@ func (c *conv) provenance(header *obj) {
 	ac := c.newObj()
 	ac.set("system", "http://terminology.hl7.org/CodeSystem/v3-DataOperation")
 	ac.set("code", "CREATE")
-	act.add("coding", ac)
+	c.push(act, "coding", ac)
 	r.set("activity", act)
 	agent := c.newObj()
 	typ := c.newObj()
 	tc := c.newObj()
 	tc.set("system", "http://terminology.hl7.org/CodeSystem/provenance-participant-type")
 	tc.set("code", "author")
-	typ.add("coding", tc)
+	c.push(typ, "coding", tc)
 	agent.set("type", typ)
 	if s, ok := header.get("sender").(*obj); ok {
 		agent.set("who", c.refTo(s.str("reference")))
@@ -60,11 +60,11 @@ func (c *conv) provenance(header *obj) {
 		}
 		name.set("name", n)
 		name.set("type", "user-friendly-name")
-		dev.add("deviceName", name)
+		c.push(dev, "deviceName", name)
 		agent.set("who", c.refTo(c.add(dev, makeID("Device", n))))
-		r.add("target", c.refTo("Device/"+dev.str("id")))
+		c.push(r, "target", c.refTo("Device/"+dev.str("id")))
 	}
-	r.add("agent", agent)
+	c.push(r, "agent", agent)
 	if evn != nil {
 		op := val{evn.Field(5).Rep(1), 0}
 		if !op.empty() {
@@ -74,7 +74,7 @@ func (c *conv) provenance(header *obj) {
 				if !p.clean() && p.len() > 1 {
 					a := c.newObj()
 					a.set("who", c.refTo(c.add(p, c.contentID(p))))
-					r.add("agent", a)
+					c.push(r, "agent", a)
 				}
 			}
 		}
@@ -82,7 +82,7 @@ func (c *conv) provenance(header *obj) {
 	ent := c.newObj()
 	ent.set("role", "source")
 	ent.set("what", c.refTo(header.str("resourceType")+"/"+header.str("id")))
-	r.add("entity", ent)
+	c.push(r, "entity", ent)
 	c.add(r, makeID("Provenance", header.str("id")))
 }
 

@@ -99,6 +99,8 @@ type conv struct {
 	slotStack []slotElem
 	slabs     []*[slabSize]obj
 	used      int // objects handed out from slabs
+	arrs      []*[slabSize]arr
+	usedArrs  int
 }
 
 const slabSize = 64
@@ -119,7 +121,7 @@ func getConv(cv *Converter, m *hl7v2.Message) *conv {
 // putConv returns c to the pool, dropping every reference into the finished
 // conversion. A conversion that needed very many objects is not kept.
 func putConv(c *conv) {
-	if c.used > 16*slabSize {
+	if c.used > 16*slabSize || c.usedArrs > 16*slabSize {
 		return
 	}
 	clear(c.res)
@@ -128,7 +130,7 @@ func putConv(c *conv) {
 	clear(c.parts)
 	*c = conv{
 		byID: c.byID, res: c.res[:0], scratch: c.scratch[:0], condCache: c.condCache[:0],
-		parts: c.parts[:0], slotStack: c.slotStack[:0], slabs: c.slabs,
+		parts: c.parts[:0], slotStack: c.slotStack[:0], slabs: c.slabs, arrs: c.arrs,
 	}
 	convPool.Put(c)
 }
@@ -145,6 +147,24 @@ func (c *conv) newObj() *obj {
 	*o = obj{}
 	o.f = o.inl[:0]
 	return o
+}
+
+// push appends v to the array at k in o, making the array (from the
+// conversion's slabs) if there is none.
+func (c *conv) push(o *obj, k string, v any) {
+	if a, ok := o.get(k).(*arr); ok {
+		a.v = append(a.v, v)
+		return
+	}
+	i, j := c.usedArrs/slabSize, c.usedArrs%slabSize
+	if i == len(c.arrs) {
+		c.arrs = append(c.arrs, new([slabSize]arr))
+	}
+	c.usedArrs++
+	a := &c.arrs[i][j]
+	*a = arr{}
+	a.v = append(a.inl[:0], v)
+	o.set(k, a)
 }
 
 func (c *conv) newResource(typ string) *obj {
@@ -292,7 +312,7 @@ func (c *conv) location(x val) string {
 		cd := c.newObj()
 		cd.set("system", "http://terminology.hl7.org/CodeSystem/location-physical-type")
 		cd.set("code", pt)
-		c.child(r, "physicalType").add("coding", cd)
+		c.push(c.child(r, "physicalType"), "coding", cd)
 	}
 	return c.add(r, makeID("Location", name))
 }

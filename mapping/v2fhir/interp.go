@@ -152,7 +152,7 @@ func (s slots) elem(parent *obj, st step, rep int) *obj {
 		}
 	}
 	e := s.c.newObj()
-	parent.add(st.name, e)
+	s.c.push(parent, st.name, e)
 	s.c.slotStack = append(s.c.slotStack, slotElem{parent, st.name, st.slot, rep, e})
 	return e
 }
@@ -193,7 +193,7 @@ func (s slots) place(root *obj, steps []step, rep int, o *obj) (*obj, bool) {
 				return se.e, false
 			}
 		}
-		parent.add(st.name, o)
+		s.c.push(parent, st.name, o)
 		s.c.slotStack = append(s.c.slotStack, slotElem{parent, st.name, st.slot, rep, o})
 		return o, true
 	}
@@ -208,7 +208,7 @@ func (s slots) setPrimitive(root *obj, steps []step, rep int, v any) {
 	parent := s.walk(root, steps, rep)
 	st := steps[len(steps)-1]
 	if st.repeats {
-		parent.add(st.name, v)
+		s.c.push(parent, st.name, v)
 	} else {
 		parent.set(st.name, v)
 	}
@@ -384,7 +384,7 @@ func (c *conv) applyRow(rw *row, x val, target *obj, sl slots, rep int, where st
 		parent := sl.walk(target, rw.steps, rep)
 		for _, e := range extra {
 			if !e.clean() {
-				parent.add(st.name, e)
+				c.push(parent, st.name, e)
 			}
 		}
 	}

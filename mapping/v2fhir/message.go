@@ -153,7 +153,7 @@ func (c *conv) run() {
 		st.focus = append(st.focus, st.report)
 	}
 	for _, f := range st.focus {
-		header.add("focus", c.refTo(f))
+		c.push(header, "focus", c.refTo(f))
 	}
 	c.provenance(header)
 }
@@ -273,7 +273,7 @@ func (c *conv) order(obr *hl7v2.Segment, st *state, used []bool) {
 		dr.set("code", c.textConcept("OBR-4 not valued"))
 	}
 	st.order = c.add(sr, makeID("ServiceRequest", key))
-	dr.add("basedOn", c.refTo(st.order))
+	c.push(dr, "basedOn", c.refTo(st.order))
 	st.report = c.add(dr, makeID("DiagnosticReport", key))
 	st.reportObj, st.reportKey, st.obxN = dr, key, 0
 	st.last, st.lastType = sr, "OBR"
@@ -319,11 +319,11 @@ func (c *conv) observation(obx *hl7v2.Segment, st *state, used []bool) {
 		parent = st.patient + "|" + st.encounter + "|" + c.msg.ControlID()
 	}
 	if st.order != "" {
-		r.add("basedOn", c.refTo(st.order))
+		c.push(r, "basedOn", c.refTo(st.order))
 	}
 	ref := c.add(r, makeID("Observation", parent, set))
 	if st.reportObj != nil {
-		st.reportObj.add("result", c.refTo(ref))
+		c.push(st.reportObj, "result", c.refTo(ref))
 	}
 	st.last, st.lastType = r, "OBX"
 }
@@ -353,7 +353,7 @@ func (c *conv) messageHeader() *obj {
 	ev.set("code", msh.Field(9).Component(2).String())
 	r.set("eventCoding", ev)
 	if d := c.endpoint(msh, 5); d != nil {
-		r.add("destination", d)
+		c.push(r, "destination", d)
 	}
 	if s := c.endpoint(msh, 3); s != nil {
 		r.set("source", s)

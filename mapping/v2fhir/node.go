@@ -40,12 +40,6 @@ func newObj() *obj {
 	return o
 }
 
-func newArr(v ...any) *arr {
-	a := &arr{}
-	a.v = append(a.inl[:0], v...)
-	return a
-}
-
 func (o *obj) len() int { return len(o.f) }
 
 func (o *obj) index(k string) int {
@@ -82,15 +76,6 @@ func (o *obj) reset() { o.f = o.f[:0] }
 func (o *obj) str(k string) string {
 	s, _ := o.get(k).(string)
 	return s
-}
-
-// add appends v to the array at k.
-func (o *obj) add(k string, v any) {
-	if a, ok := o.get(k).(*arr); ok {
-		a.v = append(a.v, v)
-		return
-	}
-	o.set(k, newArr(v))
 }
 
 // list returns the elements of the array at k.
