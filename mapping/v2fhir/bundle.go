@@ -11,26 +11,17 @@ func (c *conv) provenance(header *obj) {
 	for _, res := range c.res {
 		c.push(r, "target", c.refTo(res.str("resourceType")+"/"+res.str("id")))
 	}
-	recorded := ""
 	var occurred any
 	for _, v := range []val{{evn0(evn, 2), 0}, {msh.Field(7).Rep(1), 0}} {
 		if v.empty() {
 			continue
 		}
-		d, err := parseDTM(v.v.String())
-		if err != nil {
-			continue
-		}
-		if occurred == nil {
+		if d, err := parseDTM(v.v.String()); err == nil {
 			occurred, _ = d.dateTime(c.opts.Zone)
-		}
-		if s, ok := d.instant(c.opts.Zone); ok && recorded == "" {
-			recorded = s
+			break
 		}
 	}
-	if recorded == "" {
-		recorded = c.opts.Now().UTC().Format("2006-01-02T15:04:05Z")
-	}
+	recorded := c.recorded(msh)
 	if occurred != nil {
 		r.set("occurredDateTime", occurred)
 	}
@@ -84,6 +75,20 @@ func (c *conv) provenance(header *obj) {
 	ent.set("what", c.refTo(header.str("resourceType")+"/"+header.str("id")))
 	c.push(r, "entity", ent)
 	c.add(r, makeID("Provenance", header.str("id")))
+}
+
+// recorded gives Provenance.recorded, an instant that must be the same each
+// time the same message is converted (re-sent messages and golden files
+// depend on it): MSH-7 when it has a time of day and a zone, its own or the
+// sender's configured Options.Zone; else the conversion's Options.Now. Only
+// the last depends on when the conversion runs.
+func (c *conv) recorded(msh *hl7v2.Segment) string {
+	if d, err := parseDTM(msh.Field(7).Rep(1).String()); err == nil && d.prec >= 10 && (d.zone || c.opts.Zone != nil) {
+		if s, err := d.dateTime(c.opts.Zone); err == nil {
+			return s
+		}
+	}
+	return c.opts.Now().UTC().Format("2006-01-02T15:04:05Z")
 }
 
 func evn0(evn *hl7v2.Segment, n int) hl7v2.Value {

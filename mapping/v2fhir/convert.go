@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/plexus-health/plexus/format/hl7v2"
@@ -56,12 +57,33 @@ type Result struct {
 // convert.
 var ErrUnsupported = errors.New("message type not supported")
 
+// ErrInternal is wrapped by an InternalError: the converter failed on a
+// defect of its own, not on the message.
+var ErrInternal = errors.New("internal conversion error")
+
+// InternalError reports a panic recovered while converting a message: a
+// bug to fix, named with the message it happened on.
+type InternalError struct {
+	Event, ControlID string
+	Panic            string
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("v2fhir: %v converting %s message %q: %s", ErrInternal, e.Event, e.ControlID, e.Panic)
+}
+
+func (e *InternalError) Unwrap() error { return ErrInternal }
+
 // Converter converts messages with one mapping set. It is safe for
 // concurrent use.
 type Converter struct {
-	ms   *MappingSet
-	opts Options
+	ms     *MappingSet
+	opts   Options
+	panics atomic.Int64
 }
+
+// Panics returns how many conversions failed with an InternalError.
+func (cv *Converter) Panics() int64 { return cv.panics.Load() }
 
 // New returns a converter for the mapping set.
 func New(ms *MappingSet, opts Options) *Converter {

@@ -3,6 +3,7 @@ package v2fhir
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/fhir/validate"
+	"github.com/plexus-health/plexus/format/hl7v2"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.json from the conversions")
@@ -240,5 +242,57 @@ func TestSkippedRowsListed(t *testing.T) {
 	}
 	if len(ms.Skipped()) == 0 || len(ms.segments["PID[Patient]"].rows) < 20 {
 		t.Fatalf("PID[Patient] has %d rows, %d skipped", len(ms.segments["PID[Patient]"].rows), len(ms.Skipped()))
+	}
+}
+
+// TestPanicIsReported: a panic inside a conversion becomes an error naming
+// the message, wrapping ErrInternal, and is counted.
+func TestPanicIsReported(t *testing.T) {
+	cv := testConverter(t, Options{})
+	testHookPanic = func(*hl7v2.Message) { panic("boom") }
+	defer func() { testHookPanic = nil }()
+	_, err := cv.ConvertBytes([]byte(adtA01))
+	var ie *InternalError
+	if !errors.As(err, &ie) || !errors.Is(err, ErrInternal) {
+		t.Fatalf("got %v, want an InternalError", err)
+	}
+	if ie.Event != "ADT^A01" || ie.ControlID != "1" || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("error does not name the message and the panic: %v", err)
+	}
+	if cv.Panics() != 1 {
+		t.Fatalf("Panics() = %d, want 1", cv.Panics())
+	}
+	testHookPanic = nil
+	if _, err := cv.ConvertBytes([]byte(adtA01)); err != nil || cv.Panics() != 1 {
+		t.Fatalf("after a panic: %v, %d panics", err, cv.Panics())
+	}
+}
+
+// TestRecordedReproducible: Provenance.recorded comes from MSH-7 when it has
+// a zone (or the sender's zone is configured), else from Options.Now.
+func TestRecordedReproducible(t *testing.T) {
+	london, _ := time.LoadLocation("Europe/London")
+	for _, c := range []struct {
+		msh7 string
+		zone *time.Location
+		want string
+	}{
+		{"20240101080000+0100", nil, `"recorded":"2024-01-01T08:00:00+01:00"`},
+		{"202406011230-0500", nil, `"recorded":"2024-06-01T12:30:00-05:00"`},
+		{"20240601123000", london, `"recorded":"2024-06-01T12:30:00+01:00"`},
+		{"20240601123000", nil, `"recorded":"2026-01-02T03:04:05Z"`},
+		{"20240601+0000", nil, `"recorded":"2026-01-02T03:04:05Z"`},
+		{"", nil, `"recorded":"2026-01-02T03:04:05Z"`},
+	} {
+		cv := testConverter(t, Options{Zone: c.zone})
+		msg := strings.Replace(adtA01, "|20240101080000||ADT^A01|", "|"+c.msh7+"||ADT^A01|", 1)
+		msg = strings.Replace(msg, "EVN|A01|20240101080000|", "EVN|A01||", 1)
+		res, err := cv.ConvertBytes([]byte(msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(res.Bundle, []byte(c.want)) {
+			t.Errorf("MSH-7 %q, zone %v: want %s", c.msh7, c.zone, c.want)
+		}
 	}
 }

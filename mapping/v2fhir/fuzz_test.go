@@ -1,6 +1,7 @@
 package v2fhir
 
 import (
+	"errors"
 	"testing"
 )
 
@@ -13,6 +14,9 @@ func FuzzConvert(f *testing.F) {
 	cv := testConverter(f, Options{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := cv.ConvertBytes(data)
+		if errors.Is(err, ErrInternal) || cv.Panics() > 0 {
+			t.Fatalf("recovered panic: %v", err)
+		}
 		if err != nil || res == nil {
 			return
 		}

@@ -17,16 +17,22 @@ var supported = map[string]bool{
 func (cv *Converter) Convert(m *hl7v2.Message) (res *Result, err error) {
 	defer func() {
 		// The tables drive the interpreter: a defect there must not take
-		// the engine down with the message.
+		// the engine down with the message. It is not hidden either: the
+		// error names the message and wraps ErrInternal, and Panics counts
+		// it (the fuzz test fails on any).
 		if r := recover(); r != nil {
-			res, err = nil, fmt.Errorf("v2fhir: conversion failed at %s: %v", m.ControlID(), r)
+			cv.panics.Add(1)
+			res, err = nil, &InternalError{Event: eventOf(m), ControlID: m.ControlID(), Panic: fmt.Sprint(r)}
 		}
 	}()
+	if testHookPanic != nil {
+		testHookPanic(m)
+	}
 	msh := m.Segment("MSH", 1)
 	if msh == nil {
 		return nil, fmt.Errorf("MSH: missing")
 	}
-	event := msh.Field(9).Component(1).String() + "^" + msh.Field(9).Component(2).String()
+	event := eventOf(m)
 	if !supported[event] {
 		return nil, fmt.Errorf("MSH-9: %w: %q", ErrUnsupported, event)
 	}
@@ -36,6 +42,18 @@ func (cv *Converter) Convert(m *hl7v2.Message) (res *Result, err error) {
 	res = &Result{Bundle: b, Unmapped: c.unmapped, Event: event}
 	putConv(c) // not reached after a panic: that state is dropped
 	return res, nil
+}
+
+// testHookPanic, when set by a test, runs inside Convert's recovery.
+var testHookPanic func(*hl7v2.Message)
+
+// eventOf gives MSH-9 as "ADT^A01".
+func eventOf(m *hl7v2.Message) string {
+	msh := m.Segment("MSH", 1)
+	if msh == nil {
+		return ""
+	}
+	return msh.Field(9).Component(1).String() + "^" + msh.Field(9).Component(2).String()
 }
 
 // Fields of segments coded here rather than by a table.
