@@ -34,6 +34,8 @@ const (
 type pred struct {
 	field, comp int // comp 0: the whole field (first repetition)
 	self        bool
+	seg         string // the segment or data type the reference names
+	other       string // set at compile when seg is another segment (ORC rows testing OBR-2)
 	op          predOp
 	not         bool
 	vals        []string
@@ -44,6 +46,16 @@ type pred struct {
 type condEnv interface {
 	text(field, comp int) string
 	reps(field int) int
+	// otherText reads a field of another segment of the message: the one
+	// of that name in the current segment's group.
+	otherText(seg string, field, comp int) string
+}
+
+func predText[E condEnv](p *pred, env E, f int) string {
+	if p.other != "" {
+		return env.otherText(p.other, f, p.comp)
+	}
+	return env.text(f, p.comp)
 }
 
 // eval is generic over the environment so that a segEnv or dtEnv is
@@ -72,18 +84,18 @@ func evalPred[E condEnv](p *pred, env E, field int) bool {
 	var r bool
 	switch p.op {
 	case opValued:
-		r = env.text(f, p.comp) != ""
+		r = predText(p, env, f) != ""
 	case opEquals:
-		r = env.text(f, p.comp) == p.vals[0]
+		r = predText(p, env, f) == p.vals[0]
 	case opIn:
-		t := env.text(f, p.comp)
+		t := predText(p, env, f)
 		for _, v := range p.vals {
 			if t == v {
 				r = true
 			}
 		}
 	case opLenGT:
-		r = len(env.text(f, p.comp)) > p.n
+		r = len(predText(p, env, f)) > p.n
 	case opCountEQ:
 		r = env.reps(f) == p.n
 	case opCountGT:
@@ -212,6 +224,7 @@ func (p *condParser) pred() (pred, error) {
 	if f, c, ok := parseRef(strings.ToUpper(t)); ok {
 		// Segment or data type name is the table's own.
 		pr.field, pr.comp = f, c
+		pr.seg = strings.ToUpper(t[:strings.IndexAny(t, "-.")])
 		p.next()
 	} else {
 		pr.self = true
@@ -312,4 +325,15 @@ func (p *condParser) close(paren bool) error {
 		return errors.New("unbalanced )")
 	}
 	return nil
+}
+
+// bindSegment marks the predicates that name a segment other than seg.
+func (c *cond) bindSegment(seg string) {
+	for _, g := range c.any {
+		for i := range g {
+			if g[i].seg != "" && g[i].seg != seg {
+				g[i].other = g[i].seg
+			}
+		}
+	}
 }

@@ -264,6 +264,33 @@ func (c *conv) add(r *obj, id string) string {
 	return key
 }
 
+// related finds the segment named name in the current segment's group, for
+// rows whose conditions test another segment (ORC rows test OBR-2, OBR rows
+// ORC-2): the first one after the current segment, before the next segment
+// of the current one's name or the next ORC; else the last one before it,
+// after the previous segment of the current one's name.
+func (c *conv) related(name string) *hl7v2.Segment {
+	for i := c.segIndex; i < c.msg.Len(); i++ { // segIndex is 1-based: the next one
+		s := c.msg.Seg(i)
+		if s.Name() == name {
+			return s
+		}
+		if s.Name() == c.segName || s.Name() == "ORC" {
+			break
+		}
+	}
+	for i := c.segIndex - 2; i > 0; i-- {
+		s := c.msg.Seg(i)
+		if s.Name() == name {
+			return s
+		}
+		if s.Name() == c.segName {
+			break
+		}
+	}
+	return nil
+}
+
 // reference builds the resource a Reference row names ("sender(Organization)"
 // with HD[Organization]) and returns a reference to it.
 func (c *conv) reference(rw *row, x val) string {

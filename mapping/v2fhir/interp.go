@@ -60,6 +60,19 @@ type segEnv struct {
 	field int
 	rep   val
 	cache *[]cachedText
+	c     *conv
+}
+
+func (e segEnv) otherText(seg string, field, comp int) string {
+	s := e.c.related(seg)
+	if s == nil {
+		return ""
+	}
+	x := val{s.Field(field).Rep(1), 0}
+	if comp > 0 {
+		x = x.part(comp)
+	}
+	return x.text()
 }
 
 type cachedText struct {
@@ -113,6 +126,8 @@ func (e dtEnv) text(field, comp int) string {
 	}
 	return x.text()
 }
+
+func (dtEnv) otherText(string, int, int) string { return "" }
 
 func (e dtEnv) reps(field int) int {
 	if e.part(field).empty() {
@@ -247,7 +262,7 @@ func (c *conv) applySegment(t *table, seg *hl7v2.Segment, target *obj, used []bo
 				continue
 			}
 			c.condCache = c.condCache[:0]
-			env := segEnv{seg, f, rep, &c.condCache}
+			env := segEnv{seg, f, rep, &c.condCache, c}
 			c.curField = f
 			for _, rw := range rows {
 				if rw.cond != nil && !eval(rw.cond, env, f) {

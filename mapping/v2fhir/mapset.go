@@ -228,6 +228,9 @@ func (ms *MappingSet) compileTable(key string, recs [][]string, sp *spec.Spec, s
 				ms.skip(key, id, target, "condition: "+err.Error())
 				continue
 			}
+			if segment {
+				cd.bindSegment(key[:3])
+			}
 			rw.cond = cd
 		}
 		t.rows = append(t.rows, rw)
