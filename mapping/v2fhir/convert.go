@@ -115,6 +115,8 @@ type conv struct {
 	depth    int
 	curField int // field of the segment being mapped, for reports
 	scratch  []byte
+	// structure is the message structure being converted ("ADT_A01").
+	structure string
 	// condCache holds the texts conditions read in one field repetition.
 	condCache []cachedText
 	parts     []val // see applyDT

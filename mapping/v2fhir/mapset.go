@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -105,6 +106,7 @@ func Load(version string) (*MappingSet, error) {
 	if err := ms.loadDir(sub, sp); err != nil {
 		return nil, fmt.Errorf("mapping set %q: %v", version, err)
 	}
+	ms.breakMutualConditions()
 	ms.link()
 	return ms, nil
 }
@@ -236,7 +238,38 @@ func (ms *MappingSet) compileTable(key string, recs [][]string, sp *spec.Spec, s
 		t.rows = append(t.rows, rw)
 		t.fields = max(t.fields, field)
 	}
+	unifySlots(t.rows)
 	return t
+}
+
+// unifySlots reads a repeating element written without "[n]" in one row of a
+// field as the "[n]" the field's other rows give it: ORC-1 has the rows
+// "extension.url" and "extension[1].extension[1].url", which mean one
+// extension, not two (the first would have no value, the second no url).
+func unifySlots(rows []*row) {
+	for _, rw := range rows {
+		for i := range rw.steps {
+			st := &rw.steps[i]
+			if !st.repeats || st.slot != 0 {
+				continue
+			}
+			for _, o := range rows {
+				if o != rw && o.field == rw.field && len(o.steps) > i && o.steps[i].resolved == st.resolved && o.steps[i].slot > 0 && samePrefix(o.steps, rw.steps, i) {
+					st.slot = o.steps[i].slot
+					break
+				}
+			}
+		}
+	}
+}
+
+func samePrefix(a, b []step, n int) bool {
+	for i := 0; i < n; i++ {
+		if a[i].name != b[i].name || a[i].slot != b[i].slot {
+			return false
+		}
+	}
+	return true
 }
 
 // fieldNumber reads "PID-3" or "CX.4" (or "PID.3").
@@ -382,7 +415,9 @@ type conceptMap struct {
 
 type concept struct{ code, display, system string }
 
-// Columns of the IG's code system maps.
+// Columns of the IG's code system maps, as most of them lay them out; a
+// map whose header row says otherwise (a few have no blank column between
+// the FHIR code and its display) is read by its header.
 const (
 	cmV2Code   = 0
 	cmCode     = 6
@@ -393,25 +428,80 @@ const (
 
 func parseConceptMap(recs [][]string) *conceptMap {
 	cm := &conceptMap{codes: map[string]concept{}}
+	code, disp1, disp2, system := cmCode, cmDisplay1, cmDisplay2, cmSystem
+	if len(recs) > 1 {
+		h := recs[1]
+		for i := range h {
+			h[i] = strings.TrimSpace(h[i])
+		}
+		if n := slices.Index(h, "Narrative"); n >= 0 && n+1 < len(h) && h[n+1] == "Code" {
+			code = n + 1
+			disp1 = code + 1 // some maps write the display under the blank column
+			if d := slices.Index(h[code:], "Display"); d >= 0 {
+				disp2 = code + d
+			}
+			if sy := slices.Index(h[code:], "Code System"); sy >= 0 {
+				system = code + sy
+			}
+		}
+	}
 	for i, r := range recs {
-		if i < 2 || len(r) <= cmSystem {
+		if i < 2 || len(r) <= max(code, system) {
 			continue
 		}
 		v2 := strings.TrimSpace(r[cmV2Code])
-		code := strings.TrimSpace(r[cmCode])
-		if v2 == "" || code == "" {
+		c := strings.TrimSpace(r[code])
+		if v2 == "" || c == "" {
 			continue
 		}
 		if _, dup := cm.codes[v2]; dup {
 			continue // the first row for a code wins
 		}
-		disp := strings.TrimSpace(r[cmDisplay2])
+		disp := strings.TrimSpace(r[disp2])
 		if disp == "" {
-			disp = strings.TrimSpace(r[cmDisplay1])
+			disp = strings.TrimSpace(r[disp1])
 		}
-		cm.codes[v2] = concept{code: code, display: disp, system: strings.TrimSpace(r[cmSystem])}
+		cm.codes[v2] = concept{code: c, display: disp, system: strings.TrimSpace(r[system])}
 	}
 	return cm
+}
+
+// breakMutualConditions: the ORC and OBR maps to ServiceRequest each map
+// their order numbers only if the other segment's are not valued ("ORC-2 IF
+// OBR-2 NOT VALUED", "OBR-2 IF ORC-2 NOT VALUED"), so with both valued
+// neither would be mapped. The ORC leads its order group: its rows of such a
+// pair are applied unconditionally, and the OBR's give way to them.
+func (ms *MappingSet) breakMutualConditions() {
+	for key, t := range ms.segments {
+		if !strings.HasPrefix(key, "ORC[") {
+			continue
+		}
+		other := ms.segments["OBR"+key[3:]]
+		if other == nil {
+			continue
+		}
+		for _, rw := range t.rows {
+			p, ok := onlyNotValued(rw.cond, "OBR")
+			if !ok {
+				continue
+			}
+			for _, o := range other.rows {
+				if q, ok := onlyNotValued(o.cond, "ORC"); ok && o.field == p.field && q.field == rw.field {
+					rw.cond = nil
+					break
+				}
+			}
+		}
+	}
+}
+
+// onlyNotValued reports whether c is the single test "seg-n NOT VALUED".
+func onlyNotValued(c *cond, seg string) (pred, bool) {
+	if c == nil || len(c.any) != 1 || len(c.any[0]) != 1 {
+		return pred{}, false
+	}
+	p := c.any[0][0]
+	return p, p.other == seg && p.op == opValued && p.not && p.comp == 0
 }
 
 // link resolves what each row names by string (its data type table, its

@@ -7,9 +7,19 @@ import (
 	"github.com/plexus-health/plexus/format/hl7v2"
 )
 
-// supported lists the message types of this slice: MSH-9.1^MSH-9.2.
-var supported = map[string]bool{
-	"ADT^A01": true, "ADT^A03": true, "ADT^A04": true, "ADT^A08": true, "ORU^R01": true,
+// structures gives, for each message type converted (MSH-9.1^MSH-9.2), its
+// message structure (HL7 table 0354), which names the IG's message map
+// ("HL7 Message - FHIR R4_ ADT_A05") that the handling in run follows. The
+// ADT structures differ only in which segments may occur; each segment is
+// handled the same way wherever it occurs.
+var structures = map[string]string{
+	"ADT^A01": "ADT_A01", "ADT^A04": "ADT_A01", "ADT^A08": "ADT_A01", "ADT^A13": "ADT_A01",
+	"ADT^A02": "ADT_A02", "ADT^A03": "ADT_A03",
+	"ADT^A05": "ADT_A05", "ADT^A14": "ADT_A05", "ADT^A28": "ADT_A05", "ADT^A31": "ADT_A05",
+	"ADT^A06": "ADT_A06", "ADT^A07": "ADT_A06",
+	"ADT^A09": "ADT_A09", "ADT^A10": "ADT_A09", "ADT^A11": "ADT_A09", "ADT^A12": "ADT_A12",
+	"ADT^A40": "ADT_A39",
+	"ORU^R01": "ORU_R01", "ORM^O01": "ORM_O01", "OML^O21": "OML_O21", "VXU^V04": "VXU_V04",
 }
 
 // Convert converts a parsed message. The message structure is coded here;
@@ -33,10 +43,11 @@ func (cv *Converter) Convert(m *hl7v2.Message) (res *Result, err error) {
 		return nil, fmt.Errorf("MSH: missing")
 	}
 	event := eventOf(m)
-	if !supported[event] {
+	if structures[event] == "" {
 		return nil, fmt.Errorf("MSH-9: %w: %q", ErrUnsupported, event)
 	}
 	c := getConv(cv, m)
+	c.structure = structures[event]
 	c.run()
 	b := c.bundle()
 	res = &Result{Bundle: b, Unmapped: c.unmapped, Event: event}
@@ -63,7 +74,7 @@ var codedFields = map[string][]int{
 }
 
 // setID names the segments whose field 1 is a Set ID.
-var setID = map[string]bool{"PID": true, "PV1": true, "NK1": true, "OBR": true, "OBX": true, "NTE": true, "AL1": true, "DG1": true}
+var setID = map[string]bool{"PID": true, "PV1": true, "NK1": true, "OBR": true, "OBX": true, "NTE": true, "AL1": true, "DG1": true, "SPM": true}
 
 type state struct {
 	patient, encounter string
@@ -76,6 +87,9 @@ type state struct {
 	last               *obj   // resource the next NTE annotates
 	lastType           string // its segment
 	focus              []string
+	orc                *hl7v2.Segment // the ORC of the current order group
+	pending            *obj           // the ServiceRequest or Immunization its ORC began
+	immunization       *obj           // the last RXA's, for RXR
 }
 
 func (c *conv) run() {
@@ -127,8 +141,22 @@ func (c *conv) run() {
 			if st.encounterObj != nil {
 				c.applySegment(c.ms.segments["PV2[Encounter]"], seg, st.encounterObj, used)
 			}
+		case "ORC":
+			c.commonOrder(seg, &st, used)
 		case "OBR":
 			c.order(seg, &st, used)
+		case "RXA":
+			c.immunization(seg, &st, used)
+		case "RXR":
+			if st.immunization == nil {
+				c.unmapped = append(c.unmapped, Unmapped{Segment: "RXR", Index: i + 1, Reason: "no RXA before it"})
+				continue
+			}
+			c.applySegment(c.ms.segments["RXR[Immunization]"], seg, st.immunization, used)
+		case "MRG":
+			c.merge(seg, &st, used)
+		case "SPM":
+			c.specimen(seg, &st, used)
 		case "OBX":
 			c.observation(seg, &st, used)
 		case "NTE":
@@ -162,6 +190,7 @@ func (c *conv) run() {
 		}
 		c.reportFields(seg, used)
 	}
+	c.flushOrder(&st)
 	for _, r := range []string{st.patient, st.encounter} {
 		if r != "" {
 			st.focus = append(st.focus, r)
@@ -255,33 +284,35 @@ func (c *conv) encounter(pv1 *hl7v2.Segment, patient string, used []bool) (strin
 // order maps an OBR to a ServiceRequest and a DiagnosticReport, with ids
 // from the filler order number (OBR-3), else the placer's (OBR-2).
 func (c *conv) order(obr *hl7v2.Segment, st *state, used []bool) {
-	key := ""
-	for _, f := range []int{3, 2} {
-		ei := val{obr.Field(f).Rep(1), 0}
-		if v := ei.part(1).text(); v != "" {
-			key = fmt.Sprint(f, "|", v, "|", authority(ei, 2))
-			break
-		}
+	key := orderKey(obr)
+	if key == "" && st.orc != nil {
+		key = orderKey(st.orc)
 	}
 	if key == "" {
 		key = fmt.Sprint("msg|", c.msg.ControlID(), "|", c.segIndex)
 		c.note("OBR", 3, "no filler or placer order number: ids made from the message")
 	}
-	sr := c.newResource("ServiceRequest")
+	sr := st.pending // the ServiceRequest its ORC began
+	st.pending = nil
+	if sr == nil || sr.str("resourceType") != "ServiceRequest" {
+		sr = c.newResource("ServiceRequest")
+	}
 	c.applySegment(c.ms.segments["OBR[ServiceRequest]"], obr, sr, used)
+	if c.structure != "ORU_R01" {
+		// An order message: the OBR details the order; there is no report.
+		st.order = c.finishOrder(sr, key, st)
+		st.last, st.lastType = sr, "OBR"
+		return
+	}
 	dr := c.newResource("DiagnosticReport")
 	c.applySegment(c.ms.segments["OBR[DiagnosticReport]"], obr, dr, used)
-	sr.set("status", "unknown")
-	sr.set("intent", "order")
 	if sr.get("code") == nil && dr.get("code") != nil {
 		sr.set("code", dr.get("code"))
 	}
 	if st.patient != "" {
-		sr.set("subject", c.refTo(st.patient))
 		dr.set("subject", c.refTo(st.patient))
 	}
 	if st.encounter != "" {
-		sr.set("encounter", c.refTo(st.encounter))
 		dr.set("encounter", c.refTo(st.encounter))
 	}
 	if dr.str("status") == "" {
@@ -290,15 +321,180 @@ func (c *conv) order(obr *hl7v2.Segment, st *state, used []bool) {
 	if dr.get("code") == nil {
 		dr.set("code", c.textConcept("OBR-4 not valued"))
 	}
-	st.order = c.add(sr, makeID("ServiceRequest", key))
+	st.order = c.finishOrder(sr, key, st)
 	c.push(dr, "basedOn", c.refTo(st.order))
 	st.report = c.add(dr, makeID("DiagnosticReport", key))
 	st.reportObj, st.reportKey, st.obxN = dr, key, 0
 	st.last, st.lastType = sr, "OBR"
+}
+
+// orderKey is the business key of an order from an OBR or ORC: the filler
+// order number (field 3), else the placer's (field 2), with their namespaces.
+func orderKey(seg *hl7v2.Segment) string {
+	for _, f := range []int{3, 2} {
+		ei := val{seg.Field(f).Rep(1), 0}
+		if v := ei.part(1).text(); v != "" {
+			return fmt.Sprint(f, "|", v, "|", authority(ei, 2))
+		}
+	}
+	return ""
+}
+
+// finishOrder gives a ServiceRequest what FHIR requires and puts it in the
+// Bundle with its id from key.
+func (c *conv) finishOrder(sr *obj, key string, st *state) string {
+	if sr.str("status") == "" {
+		sr.set("status", "unknown")
+	}
+	sr.set("intent", "order")
+	if st.patient != "" {
+		sr.set("subject", c.refTo(st.patient))
+	}
+	if st.encounter != "" {
+		sr.set("encounter", c.refTo(st.encounter))
+	}
 	if st.patient == "" {
-		c.note("OBR", 0, "no PID: ServiceRequest and DiagnosticReport without subject")
+		c.note(c.segName, 0, "no PID: ServiceRequest without subject")
 		sr.set("subject", c.refTo("Group/"+makeID("Group", "unknown")))
 	}
+	return c.add(sr, makeID("ServiceRequest", key))
+}
+
+// commonOrder begins an order group: its ORC starts the ServiceRequest (or,
+// in a VXU, the Immunization) that the OBR (or RXA) after it completes.
+func (c *conv) commonOrder(orc *hl7v2.Segment, st *state, used []bool) {
+	c.flushOrder(st)
+	st.orc = orc
+	if c.structure == "VXU_V04" {
+		st.pending = c.newResource("Immunization")
+		c.applySegment(c.ms.segments["ORC[Immunization]"], orc, st.pending, used)
+		return
+	}
+	st.pending = c.newResource("ServiceRequest")
+	c.applySegment(c.ms.segments["ORC[ServiceRequest]"], orc, st.pending, used)
+	st.last, st.lastType = st.pending, "OBR"
+}
+
+// flushOrder puts in the Bundle the ServiceRequest of an ORC that no OBR
+// followed.
+func (c *conv) flushOrder(st *state) {
+	sr := st.pending
+	st.pending = nil
+	if sr == nil || sr.str("resourceType") != "ServiceRequest" {
+		return
+	}
+	key := orderKey(st.orc)
+	if key == "" {
+		key = fmt.Sprint("msg|", c.msg.ControlID(), "|orc|", c.segIndex)
+	}
+	st.order = c.finishOrder(sr, key, st)
+}
+
+// immunization maps an RXA (with the ORC before it) to an Immunization, with
+// its id from the order number of the ORC, else from the patient, the date
+// of administration and the vaccine.
+func (c *conv) immunization(rxa *hl7v2.Segment, st *state, used []bool) {
+	im := st.pending
+	st.pending = nil
+	if im == nil || im.str("resourceType") != "Immunization" {
+		im = c.newResource("Immunization")
+	}
+	for _, f := range []int{1, 2} { // give and administration sub-id counters
+		if f < len(used) {
+			used[f] = true
+		}
+	}
+	c.applySegment(c.ms.segments["RXA[Immunization]"], rxa, im, used)
+	if im.str("status") == "" {
+		im.set("status", "completed") // the IG's value for RXA-20 not valued
+	}
+	if im.get("vaccineCode") == nil {
+		im.set("vaccineCode", c.textConcept("RXA-5 not valued"))
+	}
+	if im.get("occurrenceDateTime") == nil {
+		t := val{rxa.Field(3).Rep(1), 0}.text()
+		if t == "" {
+			t = "unknown"
+		}
+		im.set("occurrenceString", t)
+	}
+	patient := st.patient
+	if patient == "" {
+		c.note("RXA", 0, "no PID: Immunization for an unknown patient")
+		patient = "Patient/" + makeID("Patient", "msg", c.msg.ControlID())
+	}
+	im.set("patient", c.refTo(patient))
+	if st.encounter != "" {
+		im.set("encounter", c.refTo(st.encounter))
+	}
+	key := ""
+	if st.orc != nil {
+		key = orderKey(st.orc)
+	}
+	if key == "" {
+		key = fmt.Sprint(patient, "|", rxa.Field(3).String(), "|", val{rxa.Field(5).Rep(1), 0}.text())
+	}
+	c.add(im, makeID("Immunization", key))
+	st.immunization = im
+	st.last, st.lastType = im, "RXA"
+}
+
+// merge maps the MRG of an A40: the patient of MRG-1 is replaced by the
+// patient of PID. As the IG does, each Patient links to the other: the
+// surviving one "replaces", the merged one (no longer active) is
+// "replaced-by". Its id is made from MRG-1 as a Patient's is from PID-3, so
+// it is the resource the merged patient's own messages created.
+func (c *conv) merge(mrg *hl7v2.Segment, st *state, used []bool) {
+	cx := val{mrg.Field(1).Rep(1), 0}
+	v := cx.part(1).text()
+	if st.patientObj == nil || v == "" {
+		c.note("MRG", 1, "no PID or no prior patient identifier: merge not mapped")
+		return
+	}
+	id := makeID("Patient", v, authority(cx.part(4), 1))
+	survivor := st.patientObj.str("id")
+	if id == survivor {
+		c.note("MRG", 1, "prior patient identifier is the surviving patient's")
+		return
+	}
+	old := c.newResource("Patient")
+	if dt := c.ms.datatypes["CX[Identifier]"]; dt != nil {
+		ident := c.newObj()
+		c.applyDT(dt, cx, ident, 0)
+		if !ident.clean() {
+			c.push(old, "identifier", ident)
+		}
+	}
+	old.set("active", false)
+	ref := c.add(old, id)
+	link := c.newObj()
+	link.set("other", c.refTo(st.patient))
+	link.set("type", "replaced-by")
+	c.push(old, "link", link)
+	link = c.newObj()
+	link.set("other", c.refTo(ref))
+	link.set("type", "replaces")
+	c.push(st.patientObj, "link", link)
+	used[1] = true
+}
+
+// specimen maps an SPM to a Specimen of the patient, with its id from the
+// specimen identifier (SPM-2), else from its position in the message.
+func (c *conv) specimen(spm *hl7v2.Segment, st *state, used []bool) {
+	r := c.newResource("Specimen")
+	c.applySegment(c.ms.segments["SPM[Specimen]"], spm, r, used)
+	if st.patient != "" {
+		r.set("subject", c.refTo(st.patient))
+	}
+	key := ""
+	ei := val{spm.Field(2).Rep(1), 0}.part(1) // EIP: placer's EI first
+	if v := ei.part(1).text(); v != "" {
+		key = v + "|" + authority(ei, 2)
+	} else {
+		key = fmt.Sprint("msg|", c.msg.ControlID(), "|", c.segIndex)
+	}
+	c.add(r, makeID("Specimen", key))
+	st.last, st.lastType = r, "SPM"
 }
 
 func (c *conv) textConcept(s string) *obj {
