@@ -23,9 +23,12 @@ type issue struct {
 }
 
 // OutcomeError is a Bundle the FHIR server refused, as a whole or, for a
-// batch, in some entries. Its message carries the status and the
-// OperationOutcome's issues, which the journal keeps as the delivery's
-// error.
+// batch, in some entries. Its message carries the status and each issue's
+// severity, code and location, which the journal keeps as the delivery's
+// error and the engine logs. It leaves out the issues' diagnostics: a
+// validator's diagnostics may quote the offending value, which can be
+// patient data, and logs never carry any. The whole OperationOutcome stays
+// in the delivery's response, shown only to those allowed to see payloads.
 type OutcomeError struct {
 	// Status is the HTTP status of the answer, or of the first failed
 	// entry of a batch.
@@ -42,7 +45,7 @@ type OutcomeError struct {
 const maxIssues = 5
 
 // Error renders the status and the issues:
-// "422 Unprocessable Entity: error invalid at Patient.birthDate: ...".
+// "422 Unprocessable Entity: error invalid at Bundle.entry[1].resource.birthDate".
 func (e *OutcomeError) Error() string {
 	var b strings.Builder
 	if e.Entry >= 0 {
@@ -62,9 +65,6 @@ func (e *OutcomeError) Error() string {
 		b.WriteString(cmp.Or(is.Severity, "error") + " " + cmp.Or(is.Code, "unknown"))
 		if len(is.Expression) > 0 {
 			b.WriteString(" at " + strings.Join(is.Expression, ", "))
-		}
-		if is.Diagnostics != "" {
-			b.WriteString(": " + is.Diagnostics)
 		}
 	}
 	return b.String()

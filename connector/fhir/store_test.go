@@ -134,12 +134,12 @@ func TestStoreClassifiesFailures(t *testing.T) {
 		permanent bool
 		want      string
 	}{
-		{"store failure", &server.BundleResult{Status: 500, Outcome: oo("exception", "internal error")}, false, "500 Internal Server Error: error exception: internal error"},
+		{"store failure", &server.BundleResult{Status: 500, Outcome: oo("exception", "internal error")}, false, "500 Internal Server Error: error exception"},
 		{"concurrent writes", &server.BundleResult{Status: 409, Outcome: oo("conflict", "retry")}, false, "409"},
-		{"not found", &server.BundleResult{Status: 404, Outcome: oo("not-found", "Patient/x")}, true, "404 Not Found: error not-found: Patient/x"},
+		{"not found", &server.BundleResult{Status: 404, Outcome: oo("not-found", "Patient/x")}, true, "404 Not Found: error not-found"},
 		{"batch entry invalid", &server.BundleResult{Status: 200, Type: "batch-response", Entries: []server.EntryResult{
 			{Status: 201}, {Status: 422, Outcome: oo("invalid", "bad")}, {Status: 400},
-		}}, true, "2 of the batch's entries failed; entry 1: 422 Unprocessable Entity: error invalid: bad"},
+		}}, true, "2 of the batch's entries failed; entry 1: 422 Unprocessable Entity: error invalid"},
 		{"batch entry not written", &server.BundleResult{Status: 200, Type: "batch-response", Entries: []server.EntryResult{
 			{Status: 500, Outcome: oo("exception", "internal error; the entry was not written")},
 		}}, false, "entry 0: 500"},
@@ -154,6 +154,13 @@ func TestStoreClassifiesFailures(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+			// Diagnostics may quote patient data: the error, which is
+			// logged, leaves them out.
+			for _, d := range []string{"internal error", "Patient/x", ": bad"} {
+				if strings.Contains(err.Error(), d) {
+					t.Errorf("error %q carries the diagnostics %q", err, d)
+				}
 			}
 			if resp == nil || resp.Status != strconv.Itoa(tc.res.Status) {
 				t.Errorf("response %+v, want status %d", resp, tc.res.Status)
