@@ -1,7 +1,10 @@
 package v2fhir
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -11,6 +14,15 @@ func FuzzConvert(f *testing.F) {
 	f.Add([]byte(adtA01))
 	f.Add([]byte(oruR01(4)))
 	f.Add([]byte("MSH|^~\\&|A|B|C|D|2024||ADT^A08|1|P|2.5\rPID|||^^^&1.2&ISO||^^|||Z\rPV1||X|^^^^^^^^|||||||||||||||||||||||||||||||||||||||||||+9999"))
+	// Every golden input seeds the corpus: each message type and segment.
+	files, _ := filepath.Glob("testdata/*.hl7")
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(bytes.TrimSpace(bytes.ReplaceAll(data, []byte("\n"), []byte("\r"))))
+	}
 	cv := testConverter(f, Options{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := cv.ConvertBytes(data)

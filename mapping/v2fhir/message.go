@@ -408,6 +408,7 @@ func (c *conv) immunization(rxa *hl7v2.Segment, st *state, used []bool) {
 	if im.str("status") == "" {
 		im.set("status", "completed") // the IG's value for RXA-20 not valued
 	}
+	c.dropWithout(im, "performer", "actor", "ORC-12/RXA-10")
 	if im.get("vaccineCode") == nil {
 		im.set("vaccineCode", c.textConcept("RXA-5 not valued"))
 	}
@@ -437,6 +438,27 @@ func (c *conv) immunization(rxa *hl7v2.Segment, st *state, used []bool) {
 	c.add(im, makeID("Immunization", key))
 	st.immunization = im
 	st.last, st.lastType = im, "RXA"
+}
+
+// dropWithout removes the elements of the array at k that lack their
+// required element req: rows of a field that assign constants (a performer's
+// function) while the row that makes the required element (its actor) could
+// not. The loss is reported.
+func (c *conv) dropWithout(r *obj, k, req, fields string) {
+	a, ok := r.get(k).(*arr)
+	if !ok {
+		return
+	}
+	n := 0
+	for _, e := range a.v {
+		if o, ok := e.(*obj); ok && o.get(req) == nil {
+			c.unmapped = append(c.unmapped, Unmapped{Segment: c.segName, Index: c.segIndex, Reason: fields + ": " + k + " without " + req + " not written"})
+			continue
+		}
+		a.v[n] = e
+		n++
+	}
+	a.v = a.v[:n]
 }
 
 // merge maps the MRG of an A40: the patient of MRG-1 is replaced by the
