@@ -32,6 +32,10 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
+
+	"github.com/plexus-health/plexus/engine/transform"
+	"github.com/plexus-health/plexus/mapping/v2fhir"
 )
 
 // Exit statuses.
@@ -61,6 +65,11 @@ type verb struct {
 var verbs []verb
 
 func init() {
+	// The engine's v2_to_fhir step runs the mapping layer's conversions; the
+	// binary, which sits above both, connects them.
+	transform.UseFHIRConverters(func(mapping string, zone *time.Location, systems map[string]string) (transform.ConvertFunc, error) {
+		return v2fhir.EngineConverter(mapping, zone, systems)
+	})
 	verbs = []verb{
 		{"serve", "run the integration engine (channels, journal, admin API)", runServe},
 		{"config", "validate a configuration, or diff two (config validate|diff)", runConfig},

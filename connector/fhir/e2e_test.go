@@ -24,6 +24,7 @@ import (
 	"github.com/plexus-health/plexus/engine/config"
 	"github.com/plexus-health/plexus/engine/journal"
 	"github.com/plexus-health/plexus/engine/node"
+	"github.com/plexus-health/plexus/engine/transform"
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/search"
 	fhirserver "github.com/plexus-health/plexus/fhir/server"
@@ -33,6 +34,13 @@ import (
 	"github.com/plexus-health/plexus/mapping/v2fhir"
 	"github.com/plexus-health/plexus/transport/mllp"
 )
+
+// The program installs the mapping layer's conversions; so does this test.
+func init() {
+	transform.UseFHIRConverters(func(mapping string, zone *time.Location, systems map[string]string) (transform.ConvertFunc, error) {
+		return v2fhir.EngineConverter(mapping, zone, systems)
+	})
+}
 
 const simhospital = "../../../shared/testdata/hl7v2/simhospital/simhospital_2000.hl7"
 

@@ -11,19 +11,19 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/engine"
-	"github.com/plexus-health/plexus/mapping/v2fhir"
+	"github.com/plexus-health/plexus/format/hl7v2"
 )
 
 // V2ToFHIRSpec converts the HL7 v2 message into a FHIR R4 Bundle with a
-// mapping set of package mapping/v2fhir:
+// mapping set (package mapping/v2fhir, installed with UseFHIRConverters):
 //
 //	v2_to_fhir: {mapping: v2-to-fhir-ig/2024.1, bundle: transaction, time_zone: Europe/London}
 //
 // Every field is optional; v2_to_fhir: {} converts with the default mapping
 // set into a transaction Bundle.
 type V2ToFHIRSpec struct {
-	// Mapping names the mapping set version; v2fhir.DefaultVersion when
-	// empty. A channel that names its version keeps its output when a newer
+	// Mapping names the mapping set version; the newest the program has
+	// when empty. A channel that names its version keeps its output when a newer
 	// set ships.
 	Mapping string `yaml:"mapping,omitempty"`
 	// Bundle is the Bundle type: transaction (default), batch or
@@ -54,45 +54,40 @@ const (
 // and with it the message, which the journal then keeps with status error
 // and the reason.
 type V2ToFHIR struct {
-	conv   *v2fhir.Converter
-	bundle string
+	convert ConvertFunc
+	bundle  string
 }
 
 var _ Step = (*V2ToFHIR)(nil)
 
-// mappingSets caches compiled mapping sets by version: compiling one reads
-// and resolves every table, and each configuration load compiles its steps.
-var mappingSets struct {
-	sync.Mutex
-	m map[string]*v2fhir.MappingSet
+// ConvertFunc converts a parsed HL7 v2 message into a FHIR transaction
+// Bundle (JSON) and describes each thing it did not map.
+type ConvertFunc func(m *hl7v2.Message) (bundle []byte, unmapped []string, err error)
+
+// FHIRConverters returns the ConvertFunc of a mapping set version ("" for
+// the default), a sending time zone (nil for none) and identifier systems,
+// or an error when there is no such mapping set.
+type FHIRConverters func(mapping string, zone *time.Location, systems map[string]string) (ConvertFunc, error)
+
+// fhirConverters is installed by the program: the mappings belong to the
+// layer above the engine (package mapping/v2fhir), which this package does
+// not import.
+var fhirConverters struct {
+	sync.RWMutex
+	f FHIRConverters
 }
 
-func mappingSet(version string) (*v2fhir.MappingSet, error) {
-	if version == v2fhir.DefaultVersion {
-		return v2fhir.Default()
-	}
-	mappingSets.Lock()
-	defer mappingSets.Unlock()
-	if ms, ok := mappingSets.m[version]; ok {
-		return ms, nil
-	}
-	ms, err := v2fhir.Load(version)
-	if err != nil {
-		return nil, err
-	}
-	if mappingSets.m == nil {
-		mappingSets.m = map[string]*v2fhir.MappingSet{}
-	}
-	mappingSets.m[version] = ms
-	return ms, nil
+// UseFHIRConverters installs the conversions the v2_to_fhir step runs;
+// the plexus binary installs mapping/v2fhir's EngineConverter at start-up.
+// Until one is installed, a configuration with the step is refused.
+func UseFHIRConverters(f FHIRConverters) {
+	fhirConverters.Lock()
+	defer fhirConverters.Unlock()
+	fhirConverters.f = f
 }
 
 // newV2ToFHIR checks the spec and builds the step.
 func newV2ToFHIR(s *V2ToFHIRSpec) (*V2ToFHIR, error) {
-	version := s.Mapping
-	if version == "" {
-		version = v2fhir.DefaultVersion
-	}
 	bundle := s.Bundle
 	switch bundle {
 	case "":
@@ -101,25 +96,30 @@ func newV2ToFHIR(s *V2ToFHIRSpec) (*V2ToFHIR, error) {
 	default:
 		return nil, inField("bundle", fmt.Errorf("%q is not transaction, batch or collection", s.Bundle))
 	}
-	var opts v2fhir.Options
+	var zone *time.Location
 	if s.TimeZone != "" {
 		loc, err := time.LoadLocation(s.TimeZone)
 		if err != nil {
 			return nil, inField("time_zone", fmt.Errorf("%q is not an IANA time zone", s.TimeZone))
 		}
-		opts.Zone = loc
+		zone = loc
 	}
 	for ns, uri := range s.Systems {
 		if ns == "" || uri == "" {
 			return nil, inField("systems", errors.New("an empty namespace or system URI"))
 		}
 	}
-	opts.Systems = s.Systems
-	ms, err := mappingSet(version)
+	fhirConverters.RLock()
+	converters := fhirConverters.f
+	fhirConverters.RUnlock()
+	if converters == nil {
+		return nil, errors.New("v2_to_fhir: no HL7 v2 to FHIR mapping is installed in this program")
+	}
+	convert, err := converters(s.Mapping, zone, s.Systems)
 	if err != nil {
 		return nil, inField("mapping", err)
 	}
-	return &V2ToFHIR{conv: v2fhir.New(ms, opts), bundle: bundle}, nil
+	return &V2ToFHIR{convert: convert, bundle: bundle}, nil
 }
 
 // Apply implements Step.
@@ -128,19 +128,16 @@ func (s *V2ToFHIR) Apply(_ context.Context, d *Doc) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.conv.Convert(m)
+	bundle, unmapped, err := s.convert(m)
 	if err != nil {
 		return fmt.Errorf("converting to FHIR: %w", err)
 	}
-	bundle := res.Bundle
 	if s.bundle != BundleTransaction {
 		if bundle, err = retypeBundle(bundle, s.bundle); err != nil {
 			return fmt.Errorf("converting to FHIR: %w", err)
 		}
 	}
-	for _, u := range res.Unmapped {
-		d.Unmapped = append(d.Unmapped, u.String())
-	}
+	d.Unmapped = append(d.Unmapped, unmapped...)
 	d.SetContent(engine.ContentFHIR, bundle)
 	return nil
 }

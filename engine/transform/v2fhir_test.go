@@ -6,10 +6,18 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/mapping/v2fhir"
 )
+
+// The program installs the mapping layer's conversions; so does this test.
+func init() {
+	UseFHIRConverters(func(mapping string, zone *time.Location, systems map[string]string) (ConvertFunc, error) {
+		return v2fhir.EngineConverter(mapping, zone, systems)
+	})
+}
 
 // fhirBundle is the part of a Bundle the step tests read.
 type fhirBundle struct {
@@ -223,5 +231,20 @@ func BenchmarkV2ToFHIR(b *testing.B) {
 		if err := p.Run(b.Context(), d); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestV2ToFHIRWithoutConverters checks that a program that installed no
+// conversions refuses the step when the configuration is compiled, not
+// when a message arrives.
+func TestV2ToFHIRWithoutConverters(t *testing.T) {
+	fhirConverters.RLock()
+	saved := fhirConverters.f
+	fhirConverters.RUnlock()
+	UseFHIRConverters(nil)
+	defer UseFHIRConverters(saved)
+	_, err := Compile(specs(t, `[{v2_to_fhir: {}}]`), nil)
+	if err == nil || !strings.Contains(err.Error(), "no HL7 v2 to FHIR mapping is installed") {
+		t.Fatalf("Compile = %v", err)
 	}
 }
