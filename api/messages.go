@@ -61,7 +61,7 @@ func (s *server) message(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := MessageDetail{Message: messageOf(m), ContentSize: len(m.Raw), ContentPruned: m.Raw == nil, Deliveries: []DeliveryDetail{}}
+	out := MessageDetail{Message: messageOf(m), ContentSize: len(m.Raw), ContentPruned: m.Raw == nil, Unmapped: m.Unmapped, Deliveries: []DeliveryDetail{}}
 	ds, err := j.Deliveries(ctx, id)
 	if err != nil {
 		return err

@@ -52,8 +52,13 @@ type MessageDetail struct {
 	ContentSize int `json:"content_size"`
 	// ContentPruned says that retention deleted the content; the metadata
 	// stays until the channel's metadata retention.
-	ContentPruned bool             `json:"content_pruned,omitempty"`
-	Deliveries    []DeliveryDetail `json:"deliveries"`
+	ContentPruned bool `json:"content_pruned,omitempty"`
+	// Unmapped lists what a converting transform step (v2_to_fhir) left
+	// out of its output, one description each ("PV1-44 (segment 4): ...").
+	// A description may quote a value, so it is as sensitive as the
+	// content.
+	Unmapped   []string         `json:"unmapped,omitempty"`
+	Deliveries []DeliveryDetail `json:"deliveries"`
 }
 
 // Delivery is one message bound for one destination. A resent message has

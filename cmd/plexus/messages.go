@@ -154,6 +154,9 @@ func runMessages(c *cli, args []string) int {
 		if m.Error != "" {
 			fmt.Fprintf(c.stdout, "error: %s\n", m.Error)
 		}
+		for _, u := range m.Unmapped {
+			fmt.Fprintf(c.stdout, "unmapped: %s\n", u)
+		}
 		for _, d := range m.Deliveries {
 			fmt.Fprintf(c.stdout, "  delivery %d to %s: %s after %d attempts%s\n", d.ID, d.Destination, d.Status, d.Attempts, errSuffix(d.LastError))
 			for _, a := range d.AttemptLog {

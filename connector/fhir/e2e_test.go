@@ -228,6 +228,26 @@ func TestMLLPToFHIRStore(t *testing.T) {
 		}
 	}
 
+	// What the conversion left out is kept with each converted message:
+	// the SIM hospital messages carry fields the mapping does not use.
+	all, err := n.Journal().Messages(ctx, journalFilter(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withList := 0
+	for _, m := range all {
+		full, err := n.Journal().Message(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full.Unmapped) > 0 {
+			withList++
+		}
+	}
+	if withList == 0 {
+		t.Errorf("none of %d journaled messages kept an unmapped list", len(all))
+	}
+
 	// The same messages again: ids are deterministic, so every write is an
 	// update and no count changes.
 	send(2)

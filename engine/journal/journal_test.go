@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -58,6 +59,33 @@ func TestAppendAndRead(t *testing.T) {
 	ds, err := j.Deliveries(ctx, rec.Msg.ID)
 	if err != nil || len(ds) != 2 || ds[0].Destination != "lab" || ds[0].Status != Pending {
 		t.Fatalf("deliveries %+v %v", ds, err)
+	}
+}
+
+// TestUnmappedKept checks that what a conversion did not map is stored
+// with the message and read back with its details, and that a message
+// without a list reads back without one.
+func TestUnmappedKept(t *testing.T) {
+	j := openJournal(t)
+	ctx := context.Background()
+	plain := appendMsg(t, j, "adt", "C1")
+	rec := &Record{Msg: &engine.Message{
+		Channel: "adt", Source: "mllp", ContentType: engine.ContentHL7v2, Raw: []byte("MSH|^~\\&|A|B\r"),
+		ControlID: "C2", Status: engine.StatusReceived,
+		Unmapped: []string{"PV1-44 (segment 4): bad date/time", "ZXT (segment 9): segment not mapped"},
+	}}
+	if err := j.Append(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	m, err := j.Message(ctx, rec.Msg.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Unmapped, rec.Msg.Unmapped) {
+		t.Errorf("unmapped read back %q, want %q", m.Unmapped, rec.Msg.Unmapped)
+	}
+	if m, err := j.Message(ctx, plain.Msg.ID); err != nil || m.Unmapped != nil {
+		t.Errorf("message without a list: %q, %v", m.Unmapped, err)
 	}
 }
 

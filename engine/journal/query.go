@@ -123,6 +123,14 @@ func (j *Journal) Message(ctx context.Context, id int64) (*engine.Message, error
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("journal: reading content of message %d: %w", id, err)
 	}
+	// The unmapped list goes with the details, not with listings.
+	var unmapped sql.NullString
+	if err := j.db.R.QueryRowContext(ctx, `SELECT unmapped FROM messages WHERE id = ?`, id).Scan(&unmapped); err != nil {
+		return nil, fmt.Errorf("journal: reading message %d: %w", id, err)
+	}
+	if unmapped.Valid && unmapped.String != "" {
+		m.Unmapped = strings.Split(unmapped.String, "\n")
+	}
 	return m, nil
 }
 
