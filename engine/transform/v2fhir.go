@@ -19,6 +19,16 @@ import (
 //
 //	v2_to_fhir: {mapping: v2-to-fhir-ig/2024.1, bundle: transaction, time_zone: Europe/London}
 //
+// A site changes the mapping set without forking it with overrides: CSV
+// files in the guide's own column layout that replace the rows of the fields
+// they name in a segment or data type table, or add codes to a vocabulary
+// map (see mapping/v2fhir.Overrides):
+//
+//	v2_to_fhir:
+//	  overrides:
+//	    segments: {PID: /etc/plexus/maps/PID.csv}
+//	    codesystems: {AdministrativeSex: /etc/plexus/maps/sex.csv}
+//
 // Every field is optional; v2_to_fhir: {} converts with the default mapping
 // set into a transaction Bundle.
 type V2ToFHIRSpec struct {
@@ -37,6 +47,24 @@ type V2ToFHIRSpec struct {
 	// Systems maps assigning authority namespaces (CX-4.1, EI-2, HD-1) to
 	// identifier system URIs.
 	Systems map[string]string `yaml:"systems,omitempty"`
+	// Overrides are the site's override files, read when the step is
+	// built (on each configuration load).
+	Overrides *V2ToFHIROverrides `yaml:"overrides,omitempty"`
+}
+
+// V2ToFHIROverrides names override files by the table or map they change:
+// segments by table ("PID[Patient]") or segment ("PID"), datatypes by table
+// ("CX[Identifier]"), codesystems by vocabulary map ("AdministrativeSex").
+// A path is absolute or relative to the working directory of the program
+// (the step is not told where its configuration file is).
+type V2ToFHIROverrides struct {
+	Segments    map[string]string `yaml:"segments,omitempty"`
+	DataTypes   map[string]string `yaml:"datatypes,omitempty"`
+	CodeSystems map[string]string `yaml:"codesystems,omitempty"`
+}
+
+func (o *V2ToFHIROverrides) empty() bool {
+	return o == nil || len(o.Segments)+len(o.DataTypes)+len(o.CodeSystems) == 0
 }
 
 // Bundle types the v2_to_fhir step produces.
@@ -69,18 +97,50 @@ type ConvertFunc func(m *hl7v2.Message) (bundle []byte, unmapped []string, err e
 // or an error when there is no such mapping set.
 type FHIRConverters func(mapping string, zone *time.Location, systems map[string]string) (ConvertFunc, error)
 
+// FHIRConverterSpec is what a v2_to_fhir step asks of the installed
+// conversions: a mapping set version ("" for the default), a sending time
+// zone (nil for none), identifier systems and the site's overrides (nil for
+// none).
+type FHIRConverterSpec struct {
+	Mapping   string
+	Zone      *time.Location
+	Systems   map[string]string
+	Overrides *V2ToFHIROverrides
+}
+
+// FHIRConvertersWith is FHIRConverters for conversions that take
+// overrides.
+type FHIRConvertersWith func(FHIRConverterSpec) (ConvertFunc, error)
+
 // fhirConverters is installed by the program: the mappings belong to the
 // layer above the engine (package mapping/v2fhir), which this package does
 // not import.
 var fhirConverters struct {
 	sync.RWMutex
-	f FHIRConverters
+	f FHIRConvertersWith
 }
 
 // UseFHIRConverters installs the conversions the v2_to_fhir step runs;
 // the plexus binary installs mapping/v2fhir's EngineConverter at start-up.
-// Until one is installed, a configuration with the step is refused.
+// Until one is installed, a configuration with the step is refused. These
+// conversions take no overrides: a step that names some is refused (see
+// UseFHIRConvertersWith).
 func UseFHIRConverters(f FHIRConverters) {
+	if f == nil {
+		UseFHIRConvertersWith(nil)
+		return
+	}
+	UseFHIRConvertersWith(func(s FHIRConverterSpec) (ConvertFunc, error) {
+		if !s.Overrides.empty() {
+			return nil, errors.New("this program's HL7 v2 to FHIR conversion takes no overrides")
+		}
+		return f(s.Mapping, s.Zone, s.Systems)
+	})
+}
+
+// UseFHIRConvertersWith installs conversions that take a site's overrides
+// (mapping/v2fhir's EngineConverterWith).
+func UseFHIRConvertersWith(f FHIRConvertersWith) {
 	fhirConverters.Lock()
 	defer fhirConverters.Unlock()
 	fhirConverters.f = f
@@ -109,15 +169,30 @@ func newV2ToFHIR(s *V2ToFHIRSpec) (*V2ToFHIR, error) {
 			return nil, inField("systems", errors.New("an empty namespace or system URI"))
 		}
 	}
+	if o := s.Overrides; o != nil {
+		for kind, m := range map[string]map[string]string{"segments": o.Segments, "datatypes": o.DataTypes, "codesystems": o.CodeSystems} {
+			for name, file := range m {
+				if name == "" || file == "" {
+					return nil, inField("overrides", fmt.Errorf("%s: an empty table name or file", kind))
+				}
+			}
+		}
+	}
 	fhirConverters.RLock()
 	converters := fhirConverters.f
 	fhirConverters.RUnlock()
 	if converters == nil {
 		return nil, errors.New("v2_to_fhir: no HL7 v2 to FHIR mapping is installed in this program")
 	}
-	convert, err := converters(s.Mapping, zone, s.Systems)
+	convert, err := converters(FHIRConverterSpec{Mapping: s.Mapping, Zone: zone, Systems: s.Systems, Overrides: s.Overrides})
 	if err != nil {
-		return nil, inField("mapping", err)
+		// With overrides, the set is built from them: an error is theirs
+		// (a mapping set that does not exist is named as such).
+		field := "mapping"
+		if !s.Overrides.empty() {
+			field = "overrides"
+		}
+		return nil, inField(field, err)
 	}
 	return &V2ToFHIR{convert: convert, bundle: bundle}, nil
 }

@@ -3,6 +3,8 @@ package transform
 import (
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,9 +16,15 @@ import (
 
 // The program installs the mapping layer's conversions; so does this test.
 func init() {
-	UseFHIRConverters(func(mapping string, zone *time.Location, systems map[string]string) (ConvertFunc, error) {
-		return v2fhir.EngineConverter(mapping, zone, systems)
-	})
+	UseFHIRConvertersWith(engineConverter)
+}
+
+func engineConverter(s FHIRConverterSpec) (ConvertFunc, error) {
+	var files v2fhir.OverrideFiles
+	if o := s.Overrides; o != nil {
+		files = v2fhir.OverrideFiles{Segments: o.Segments, DataTypes: o.DataTypes, CodeSystems: o.CodeSystems}
+	}
+	return v2fhir.EngineConverterWith(s.Mapping, s.Zone, s.Systems, files)
 }
 
 // fhirBundle is the part of a Bundle the step tests read.
@@ -242,9 +250,63 @@ func TestV2ToFHIRWithoutConverters(t *testing.T) {
 	saved := fhirConverters.f
 	fhirConverters.RUnlock()
 	UseFHIRConverters(nil)
-	defer UseFHIRConverters(saved)
+	defer UseFHIRConvertersWith(saved)
 	_, err := Compile(specs(t, `[{v2_to_fhir: {}}]`), nil)
 	if err == nil || !strings.Contains(err.Error(), "no HL7 v2 to FHIR mapping is installed") {
 		t.Fatalf("Compile = %v", err)
+	}
+}
+
+// TestV2ToFHIROverrides checks the step's overrides option: a site's row
+// changes where a field goes, and a bad one fails the configuration with the
+// file, row and column.
+func TestV2ToFHIROverrides(t *testing.T) {
+	dir := t.TempDir()
+	pid := filepath.Join(dir, "PID.csv")
+	os.WriteFile(pid, []byte("5,PID-5,Patient Name,XPN,1,-1,,,,contact[1].name,,HumanName,0,1,XPN[HumanName],,,,\n"), 0o644)
+	d := convertDoc(t, `[{v2_to_fhir: {overrides: {segments: {PID: `+pid+`}}}}]`)
+	b := decodeBundle(t, d)
+	for _, e := range b.Entry {
+		if strings.HasPrefix(e.Request.URL, "Patient/") {
+			var p struct {
+				Name    []any `json:"name"`
+				Contact []struct {
+					Name any `json:"name"`
+				} `json:"contact"`
+			}
+			json.Unmarshal(e.Resource, &p)
+			if p.Name != nil || len(p.Contact) != 1 || p.Contact[0].Name == nil {
+				t.Errorf("Patient %s: want PID-5 in contact[0].name", e.Resource)
+			}
+		}
+	}
+
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("5,PID-5,Patient Name,XPN,1,-1,,,,nmae[1],,HumanName,0,1,XPN[HumanName],,,,\n"), 0o644)
+	for _, tc := range []struct{ steps, want string }{
+		{`[{v2_to_fhir: {overrides: {segments: {PID: ` + bad + `}}}}]`, bad + " (PID[Patient]): row 1, column 10 (FHIR Attribute): bad mapping override: no element Patient.nmae"},
+		{`[{v2_to_fhir: {overrides: {codesystems: {AdministrativeSex: ` + filepath.Join(dir, "none.csv") + `}}}}]`, "none.csv"},
+		{`[{v2_to_fhir: {overrides: {datatypes: {"CX[Identifier]": ""}}}}]`, "datatypes: an empty table name or file"},
+	} {
+		_, err := Compile(specs(t, tc.steps), nil)
+		var se *StepError
+		if !errors.As(err, &se) || se.Field != "overrides" || !strings.Contains(se.Err.Error(), tc.want) {
+			t.Errorf("%s: Compile = %v; want field overrides and %q", tc.steps, err, tc.want)
+		}
+	}
+
+	// Conversions installed without override support refuse them.
+	fhirConverters.RLock()
+	saved := fhirConverters.f
+	fhirConverters.RUnlock()
+	defer UseFHIRConvertersWith(saved)
+	UseFHIRConverters(func(mapping string, zone *time.Location, systems map[string]string) (ConvertFunc, error) {
+		return v2fhir.EngineConverter(mapping, zone, systems)
+	})
+	if _, err := Compile(specs(t, `[{v2_to_fhir: {overrides: {segments: {PID: `+pid+`}}}}]`), nil); err == nil || !strings.Contains(err.Error(), "takes no overrides") {
+		t.Errorf("Compile with a converter without overrides = %v", err)
+	}
+	if _, err := Compile(specs(t, `[{v2_to_fhir: {}}]`), nil); err != nil {
+		t.Errorf("Compile without overrides = %v", err)
 	}
 }

@@ -1,6 +1,9 @@
 package v2fhir
 
 import (
+	"errors"
+	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -42,9 +45,58 @@ func mappingSet(version string) (*MappingSet, error) {
 // with transform.UseFHIRConverters; the engine does not import this
 // package, which belongs to the layer above it.
 func EngineConverter(version string, zone *time.Location, systems map[string]string) (func(*hl7v2.Message) ([]byte, []string, error), error) {
+	return EngineConverterWith(version, zone, systems, OverrideFiles{})
+}
+
+// OverrideFiles names the files of a site's overrides (see Overrides), by
+// table or map name, as a channel's configuration gives them.
+type OverrideFiles struct {
+	Segments, DataTypes, CodeSystems map[string]string
+}
+
+// ReadOverrides reads the override files. A file that cannot be read is an
+// *OverrideError naming it.
+func ReadOverrides(files OverrideFiles) (*Overrides, error) {
+	ov := &Overrides{}
+	var errs []error
+	read := func(names map[string]string) map[string]OverrideSource {
+		if len(names) == 0 {
+			return nil
+		}
+		m := make(map[string]OverrideSource, len(names))
+		for k, file := range names {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				errs = append(errs, &OverrideError{File: file, Table: k, Err: fmt.Errorf("%w: %v", ErrBadOverride, err)})
+				continue
+			}
+			m[k] = OverrideSource{File: file, CSV: b}
+		}
+		return m
+	}
+	ov.Segments, ov.DataTypes, ov.CodeSystems = read(files.Segments), read(files.DataTypes), read(files.CodeSystems)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return ov, nil
+}
+
+// EngineConverterWith is EngineConverter over the mapping set with a
+// site's overrides applied (read from their files now: a change to a file
+// takes effect when the configuration is loaded again).
+func EngineConverterWith(version string, zone *time.Location, systems map[string]string, files OverrideFiles) (func(*hl7v2.Message) ([]byte, []string, error), error) {
 	ms, err := mappingSet(version)
 	if err != nil {
 		return nil, err
+	}
+	if len(files.Segments)+len(files.DataTypes)+len(files.CodeSystems) > 0 {
+		ov, err := ReadOverrides(files)
+		if err != nil {
+			return nil, err
+		}
+		if ms, err = ms.WithOverrides(ov); err != nil {
+			return nil, err
+		}
 	}
 	cv := New(ms, Options{Zone: zone, Systems: systems})
 	return func(m *hl7v2.Message) ([]byte, []string, error) {

@@ -103,7 +103,7 @@ func Load(version string) (*MappingSet, error) {
 	}
 	ms := &MappingSet{Version: version, segments: map[string]*table{}, datatypes: map[string]*table{}, vocab: map[string]*conceptMap{}}
 	sub, _ := fs.Sub(mappingFS, root)
-	if err := ms.loadDir(sub, sp); err != nil {
+	if err := ms.loadDirWith(sub, sp, nil); err != nil {
 		return nil, fmt.Errorf("mapping set %q: %v", version, err)
 	}
 	ms.breakMutualConditions()
@@ -127,7 +127,9 @@ func readCSV(fsys fs.FS, name string) ([][]string, error) {
 	return recs, nil
 }
 
-func (ms *MappingSet) loadDir(fsys fs.FS, sp *spec.Spec) error {
+// loadDirWith compiles the tables of fsys, with the overrides of plan (nil
+// for none) merged into them.
+func (ms *MappingSet) loadDirWith(fsys fs.FS, sp *spec.Spec, plan *overridePlan) error {
 	cs, _ := fs.Glob(fsys, "codesystems/*.csv")
 	for _, name := range cs {
 		recs, err := readCSV(fsys, name)
@@ -135,7 +137,17 @@ func (ms *MappingSet) loadDir(fsys fs.FS, sp *spec.Spec) error {
 			return err
 		}
 		key := strings.TrimSuffix(path.Base(name), ".csv")
+		if plan != nil && plan.vocab[key] != nil {
+			recs = mergeVocab(recs, plan.vocab[key])
+		}
 		ms.vocab[key] = parseConceptMap(recs)
+	}
+	if plan != nil {
+		for key, rows := range plan.vocab {
+			if ms.vocab[key] == nil {
+				ms.vocab[key] = parseConceptMap(mergeVocab(nil, rows))
+			}
+		}
 	}
 	for _, kind := range []string{"segments", "datatypes"} {
 		names, _ := fs.Glob(fsys, kind+"/*.csv")
@@ -143,6 +155,9 @@ func (ms *MappingSet) loadDir(fsys fs.FS, sp *spec.Spec) error {
 			recs, err := readCSV(fsys, name)
 			if err != nil {
 				return err
+			}
+			if plan != nil && plan.tables[name] != nil {
+				recs = mergeTable(recs, plan.tables[name])
 			}
 			key := strings.TrimSuffix(path.Base(name), ".csv")
 			t := ms.compileTable(key, recs, sp, kind == "segments")
