@@ -18,7 +18,8 @@ type Spec struct {
 	Map    *MapSpec    `yaml:"map,omitempty"`
 	ToJSON *ToJSONSpec `yaml:"to_json,omitempty"`
 
-	V2ToFHIR *V2ToFHIRSpec `yaml:"v2_to_fhir,omitempty"`
+	V2ToFHIR   *V2ToFHIRSpec   `yaml:"v2_to_fhir,omitempty"`
+	V2ToEvents *V2ToEventsSpec `yaml:"v2_to_events,omitempty"`
 }
 
 // SetSpec stores a value at a path: set: {path: PID-5.1, value: Doe}.
@@ -90,6 +91,9 @@ func (s *Spec) kind() (string, int) {
 	if s.V2ToFHIR != nil {
 		kinds = append(kinds, "v2_to_fhir")
 	}
+	if s.V2ToEvents != nil {
+		kinds = append(kinds, "v2_to_events")
+	}
 	return strings.Join(kinds, ", "), len(kinds)
 }
 
@@ -143,6 +147,11 @@ func Compile(specs []Spec, tables map[string]map[string]string) (*Pipeline, erro
 			}
 		case "v2_to_fhir":
 			st.step, err = newV2ToFHIR(s.V2ToFHIR)
+			if s.When == "" {
+				hl7 = false
+			}
+		case "v2_to_events":
+			st.step, err = newV2ToEvents(s.V2ToEvents)
 			if s.When == "" {
 				hl7 = false
 			}
