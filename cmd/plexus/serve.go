@@ -131,7 +131,11 @@ func runServe(c *cli, args []string) int {
 		n.Close(context.Background())
 		return exitFailure
 	}
-	mux.Handle("/fhir/", fhirserver.New(fhirRepo, validator, fhirserver.Options{Base: "/fhir", Logger: log, Searcher: searcher}))
+	fhirAPI := fhirserver.New(fhirRepo, validator, fhirserver.Options{Base: "/fhir", Logger: log, Searcher: searcher})
+	// The base itself too: a transaction is POSTed to /fhir, and a
+	// redirect to /fhir/ is not followed for a POST.
+	mux.Handle("/fhir/", fhirAPI)
+	mux.Handle("/fhir", fhirAPI)
 	mux.Handle("/", api.New(n, api.Options{Metrics: n.Prometheus(), Logger: log, AllowContent: true}))
 	admin := &http.Server{
 		Handler:           mux,

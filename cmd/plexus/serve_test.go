@@ -353,7 +353,25 @@ channels:
 	if read["birthDate"] != "1970-01-01" || read["meta"] == nil {
 		t.Errorf("FHIR read back %v", read)
 	}
-	if strings.Contains(p.out.String(), "Doe") || strings.Contains(p.out.String(), "Fhirtest") {
+	// A transaction goes to the base itself, /fhir, answered there (a
+	// redirect to /fhir/ is not followed for a POST); search finds it.
+	tx := `{"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"urn:uuid:0b8a5d3e-1c2f-4a6b-9d7e-8f9a0b1c2d3e",` +
+		`"resource":{"resourceType":"Patient","name":[{"family":"Txtest"}]},"request":{"method":"POST","url":"Patient"}}]}`
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err = noRedirect.Post("http://"+p.admin+"/fhir", "application/fhir+json", strings.NewReader(tx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("transaction to /fhir: %d", resp.StatusCode)
+	}
+	var found struct{ Total int }
+	p.getJSON(t, "/fhir/Patient?name=txtest", &found)
+	if found.Total != 1 {
+		t.Errorf("search after the transaction: total %d", found.Total)
+	}
+	if strings.Contains(p.out.String(), "Doe") || strings.Contains(p.out.String(), "Fhirtest") || strings.Contains(p.out.String(), "Txtest") {
 		t.Error("the log contains patient data")
 	}
 	p.stop(t)
