@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/plexus-health/plexus/format/hl7v2"
+	"github.com/plexus-health/plexus/mapping/events"
 	"github.com/plexus-health/plexus/mapping/v2fhir"
 )
 
@@ -15,19 +16,23 @@ const convertAbout = `Convert HL7 v2 messages to FHIR R4 transaction Bundles wit
 V2-to-FHIR mapping set, one Bundle per line. What a message holds that the
 mapping does not use is listed on standard error. A message that cannot be
 parsed or converted is reported with its segment and field, and the exit
-status is non-zero.`
+status is non-zero.
 
-// runConvert is "plexus convert [--to fhir] FILE...".
+With --to events, print each message's canonical events (plexus.event/v1,
+docs/events.md) instead, as one JSON array per message; why a message made
+no event is said on standard error.`
+
+// runConvert is "plexus convert [--to fhir|events] FILE...".
 func runConvert(c *cli, args []string) int {
 	cmd := newCommand("convert", "FILE...", convertAbout)
-	to := cmd.flags.String("to", "fhir", "output `format`: fhir")
-	quiet := cmd.flags.Bool("quiet", false, "do not list unmapped segments and fields")
+	to := cmd.flags.String("to", "fhir", "output `format`: fhir or events")
+	quiet := cmd.flags.Bool("quiet", false, "do not list unmapped segments and fields, or why no event")
 	files, status, ok := cmd.parse(c, args)
 	if !ok {
 		return status
 	}
-	if *to != "fhir" {
-		return cmd.usageError(c, "--to %q: only fhir is supported", *to)
+	if *to != "fhir" && *to != "events" {
+		return cmd.usageError(c, "--to %q: fhir or events", *to)
 	}
 	if len(files) == 0 {
 		return cmd.usageError(c, "no FILE given")
@@ -38,6 +43,7 @@ func runConvert(c *cli, args []string) int {
 		return exitFailure
 	}
 	cv := v2fhir.New(ms, v2fhir.Options{})
+	deriver := events.New(cv)
 	out := bufio.NewWriter(c.stdout)
 	failed := 0
 	for _, f := range files {
@@ -48,6 +54,12 @@ func runConvert(c *cli, args []string) int {
 			continue
 		}
 		for i, m := range splitER7(data) {
+			if *to == "events" {
+				if !convertEvents(c, out, deriver, f, i, m, *quiet) {
+					failed++
+				}
+				continue
+			}
 			res, err := cv.ConvertBytes(m)
 			if err != nil {
 				var he *hl7v2.Error
@@ -76,6 +88,30 @@ func runConvert(c *cli, args []string) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// convertEvents prints the events of message i of file f as one JSON
+// array line, and on stderr why it made none; false when it failed.
+func convertEvents(c *cli, out *bufio.Writer, d *events.Deriver, f string, i int, m []byte, quiet bool) bool {
+	res, err := d.DeriveBytes(m)
+	if err == nil {
+		var b []byte
+		if b, err = events.Marshal(res.Events); err == nil {
+			out.Write(b)
+			out.WriteByte('\n')
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus convert: %s: message %d: %v\n", f, i+1, err)
+		return false
+	}
+	for _, n := range res.Notes {
+		if quiet {
+			break
+		}
+		fmt.Fprintf(c.stderr, "%s: message %d: %s\n", f, i+1, n)
+	}
+	return true
 }
 
 // splitER7 splits a file of messages, with any segment terminator, at MSH.

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/engine/transform"
+	"github.com/plexus-health/plexus/mapping/events"
 	"github.com/plexus-health/plexus/mapping/v2fhir"
 )
 
@@ -70,6 +71,7 @@ func init() {
 	transform.UseFHIRConverters(func(mapping string, zone *time.Location, systems map[string]string) (transform.ConvertFunc, error) {
 		return v2fhir.EngineConverter(mapping, zone, systems)
 	})
+	transform.UseEventDerivers(func(mapping string) (transform.DeriveFunc, error) { return events.EngineDeriver(mapping) })
 	verbs = []verb{
 		{"serve", "run the integration engine (channels, journal, admin API)", runServe},
 		{"config", "validate a configuration, or diff two (config validate|diff)", runConfig},
@@ -77,7 +79,7 @@ func init() {
 		{"dlq", "list and replay dead-lettered deliveries (dlq list|replay)", runDLQ},
 		{"hl7", "work with HL7 v2 files (hl7 parse)", runHL7},
 		{"fhir", "work with FHIR R4 data (fhir import: load Bundles and NDJSON; fhir reindex)", runFHIR},
-		{"convert", "convert HL7 v2 messages to FHIR R4 Bundles (convert [--to fhir] FILE...)", runConvert},
+		{"convert", "convert HL7 v2 messages to FHIR R4 Bundles or events (convert [--to fhir|events] FILE...)", runConvert},
 		{"send", "send HL7 v2 messages over MLLP", runSend},
 		{"listen", "receive, store and acknowledge HL7 v2 messages over MLLP", runListen},
 		{"bench", "drive an MLLP listener and report rate and ACK latency (bench mllp)", runBench},
