@@ -42,7 +42,7 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 		rc := resourceCap{
 			Type:              t,
 			Interaction:       interactions,
-			Versioning:        "versioned",
+			Versioning:        "versioned-update", // versions kept, and If-Match honoured on update and delete
 			ReadHistory:       true,
 			UpdateCreate:      true,
 			ConditionalRead:   "full-support", // If-None-Match and If-Modified-Since

@@ -75,7 +75,7 @@ func TestCapabilityStatement(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s interactions %v, want %v", r.Type, got, want)
 		}
-		if r.Versioning != "versioned" || !r.UpdateCreate || r.ConditionalCreate || r.ConditionalUpdate ||
+		if r.Versioning != "versioned-update" || !r.UpdateCreate || r.ConditionalCreate || r.ConditionalUpdate ||
 			r.ConditionalRead != "full-support" || r.ConditionalDelete != "not-supported" ||
 			len(r.SearchParam) != 0 || len(r.SearchInclude) != 0 {
 			t.Errorf("%s claims %+v", r.Type, r)
