@@ -79,7 +79,7 @@ func init() {
 		{"dlq", "list and replay dead-lettered deliveries (dlq list|replay)", runDLQ},
 		{"hl7", "work with HL7 v2 files (hl7 parse)", runHL7},
 		{"fhir", "work with FHIR R4 data (fhir import: load Bundles and NDJSON; fhir reindex)", runFHIR},
-		{"convert", "convert HL7 v2 messages to FHIR R4 Bundles or events (convert [--to fhir|events] FILE...)", runConvert},
+		{"convert", "convert HL7 v2 messages to FHIR R4 Bundles (convert [--to fhir] FILE...)", runConvert},
 		{"send", "send HL7 v2 messages over MLLP", runSend},
 		{"listen", "receive, store and acknowledge HL7 v2 messages over MLLP", runListen},
 		{"bench", "drive an MLLP listener and report rate and ACK latency (bench mllp)", runBench},
