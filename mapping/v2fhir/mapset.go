@@ -63,11 +63,14 @@ type row struct {
 	rootSlot int    // for data type tables whose paths begin "[n]."
 
 	// Resolved once the whole set is loaded (see link).
-	dt       *table      // the data type table (or the default for the leaf type)
-	cm       *conceptMap // the vocabulary map
-	isPL     bool        // a PL reference: built as a Location in Go
-	joinText bool        // a [String] map: the parts joined as text
-	hdURI    bool        // a HD[uri] map
+	dt       *table         // the data type table (or the default for the leaf type)
+	cm       *conceptMap    // the vocabulary map
+	isPL     bool           // a PL reference: built as a Location in Go
+	joinText bool           // a [String] map: the parts joined as text
+	hdURI    bool           // a HD[uri] map
+	valueSet *spec.ValueSet // a required binding's codes, for a code leaf
+	base64   bool           // the value must be base64 already (ED.5)
+	encode64 bool           // text of a segment's field into base64Binary (OBX-5 TX into attachment data)
 }
 
 // step is one element of a row's FHIR path.
@@ -310,12 +313,17 @@ func unquote(s string) (string, bool) {
 
 func compileRow(base, target string, r []string, sp *spec.Spec, segment bool) (*row, string) {
 	rw := &row{dtMap: strings.TrimSpace(r[colDTMap]), vocab: strings.TrimSpace(r[colVocab])}
+	conversionNote := false
 	if a := strings.TrimSpace(r[colAssign]); a != "" {
 		v, ok := unquote(a)
-		if !ok {
+		switch {
+		case ok:
+			rw.assign, rw.hasAssig = v, true
+		case len(a) > 1 && a[0] == '/' && a[len(a)-1] == '/':
+			conversionNote = true // a note on the conversion: see below
+		default:
 			return nil, "assignment is an expression: " + a
 		}
-		rw.assign, rw.hasAssig = v, true
 	}
 	// `status="finished"`: an assignment written into the path.
 	if i := strings.IndexByte(target, '='); i > 0 {
@@ -360,9 +368,20 @@ func compileRow(base, target string, r []string, sp *spec.Spec, segment bool) (*
 			}
 			st.slot, p = n, p[:j]
 		}
-		// The tables write ".uri" for an extension's url in a few rows.
+		// The tables write ".uri" for an extension's url in a few rows,
+		// and for a Coding's system in PR1[Procedure].
 		if p == "uri" && i > 0 && strings.HasPrefix(parts[i-1], "extension") {
 			p = "url"
+		}
+		if p == "uri" && i > 0 && parts[i-1] == "coding" {
+			p = "system"
+		}
+		// OBX[DocumentReference] writes content[n].data, .contentType and
+		// .url for the content's attachment's.
+		if cur == "DocumentReference.content" && (p == "data" || p == "contentType" || p == "url") {
+			res, _ := sp.Resolve(cur + ".attachment")
+			rw.steps = append(rw.steps, step{name: "attachment", typ: "Attachment", resolved: cur + ".attachment", repeats: res.Element != nil && res.Element.Repeats()})
+			cur = "Attachment"
 		}
 		if !validName(p) {
 			return nil, "unreadable element " + strconv.Quote(p)
@@ -398,8 +417,23 @@ func compileRow(base, target string, r []string, sp *spec.Spec, segment bool) (*
 		rw.steps = append(rw.steps, st)
 	}
 	rw.leafType = rw.steps[len(rw.steps)-1].typ
+	rw.encode64 = segment && rw.leafType == "base64Binary"
+	// ED.5 → data has the note "/convert from A or HEX to binary64/": the
+	// value is written when it is base64 already (ED.4 "Base64"); any other
+	// encoding is reported as not converted.
+	if conversionNote {
+		if rw.leafType != "base64Binary" {
+			return nil, "assignment is an expression: " + strings.TrimSpace(r[colAssign])
+		}
+		rw.base64 = true
+	}
 	if res, ok := sp.Resolve(rw.steps[len(rw.steps)-1].resolved); ok && res.Element.Binding != nil {
 		rw.required = res.Element.Binding.Strength == spec.BindingRequired
+		if rw.required && (rw.leafType == "code" || rw.leafType == "string") {
+			if vs := sp.ValueSet(res.Element.Binding.ValueSet); vs != nil && vs.Expanded() {
+				rw.valueSet = vs
+			}
+		}
 	}
 	if rw.refType != "" && rw.leafType != "Reference" {
 		return nil, "reference target on a " + rw.leafType

@@ -20,6 +20,8 @@ var structures = map[string]string{
 	"ADT^A09": "ADT_A09", "ADT^A10": "ADT_A09", "ADT^A11": "ADT_A09", "ADT^A12": "ADT_A12",
 	"ADT^A40": "ADT_A39",
 	"ORU^R01": "ORU_R01", "ORM^O01": "ORM_O01", "OML^O21": "OML_O21", "VXU^V04": "VXU_V04",
+	"SIU^S12": "SIU_S12", "SIU^S13": "SIU_S12", "SIU^S14": "SIU_S12", "SIU^S15": "SIU_S12",
+	"MDM^T02": "MDM_T02", "MDM^T04": "MDM_T02", "MDM^T06": "MDM_T02", "MDM^T08": "MDM_T02", "MDM^T10": "MDM_T02",
 }
 
 // Convert converts a parsed message. The message structure is coded here;
@@ -74,7 +76,8 @@ var codedFields = map[string][]int{
 }
 
 // setID names the segments whose field 1 is a Set ID.
-var setID = map[string]bool{"PID": true, "PV1": true, "NK1": true, "OBR": true, "OBX": true, "NTE": true, "AL1": true, "DG1": true, "SPM": true}
+var setID = map[string]bool{"PID": true, "PV1": true, "NK1": true, "OBR": true, "OBX": true, "NTE": true, "AL1": true, "DG1": true, "SPM": true,
+	"IN1": true, "PR1": true, "RGS": true, "TXA": true}
 
 type state struct {
 	patient, encounter string
@@ -90,6 +93,10 @@ type state struct {
 	orc                *hl7v2.Segment // the ORC of the current order group
 	pending            *obj           // the ServiceRequest or Immunization its ORC began
 	immunization       *obj           // the last RXA's, for RXR
+	appointment        *obj           // the SCH's, completed by AIS/AIG/AIL/AIP
+	appointmentKey     string
+	document           *obj // the TXA's, completed by OBX
+	documentKey        string
 }
 
 func (c *conv) run() {
@@ -127,13 +134,24 @@ func (c *conv) run() {
 			}
 			c.applySegment(c.ms.segments["PD1[Patient]"], seg, st.patientObj, used)
 		case "NK1":
-			if st.patient == "" {
-				break
-			}
-			r := c.newResource("RelatedPerson")
-			c.applySegment(c.ms.segments["NK1[RelatedPerson]"], seg, r, used)
-			c.child(r, "patient").set("reference", st.patient)
-			c.add(r, makeID("RelatedPerson", st.patient, seg.Field(2).String(), seg.Field(3).String()))
+			c.nextOfKin(seg, &st, used)
+		case "IN1":
+			c.coverage(seg, &st, used)
+		case "PR1":
+			c.procedure(seg, &st, used)
+		case "GT1":
+			// The IG's GT1 map is "under construction": it publishes no
+			// table, and its message maps give GT1 no target.
+			c.unmapped = append(c.unmapped, Unmapped{Segment: "GT1", Index: i + 1, Reason: "segment not mapped: the IG has no GT1 map"})
+			continue
+		case "SCH":
+			c.schedule(seg, &st, used)
+		case "AIS", "AIG", "AIL", "AIP":
+			c.resource(seg, &st, used)
+		case "RGS":
+			// A resource group's set id and action code: nothing to map.
+		case "TXA":
+			c.document(seg, &st, used)
 		case "PV1":
 			st.encounter, st.encounterObj = c.encounter(seg, st.patient, used)
 			st.last, st.lastType = st.encounterObj, "PV1"
@@ -158,6 +176,10 @@ func (c *conv) run() {
 		case "SPM":
 			c.specimen(seg, &st, used)
 		case "OBX":
+			if c.structure == "MDM_T02" {
+				c.documentContent(seg, &st, used)
+				break
+			}
 			c.observation(seg, &st, used)
 		case "NTE":
 			c.nte(seg, &st, used)
@@ -191,6 +213,8 @@ func (c *conv) run() {
 		c.reportFields(seg, used)
 	}
 	c.flushOrder(&st)
+	c.finishAppointment(&st)
+	c.finishDocument(&st)
 	for _, r := range []string{st.patient, st.encounter} {
 		if r != "" {
 			st.focus = append(st.focus, r)
@@ -572,6 +596,8 @@ func (c *conv) nte(nte *hl7v2.Segment, st *state, used []bool) {
 		t = c.ms.segments["NTE[Observation]"]
 	case "OBR":
 		t = c.ms.segments["NTE[ServiceRequest]"]
+	case "SCH":
+		t = c.ms.segments["NTE[Appointment-Comment]"]
 	}
 	if t == nil || st.last == nil {
 		return

@@ -1,6 +1,7 @@
 package v2fhir
 
 import (
+	"encoding/base64"
 	"errors"
 	"net/url"
 	"regexp"
@@ -100,6 +101,25 @@ func (c *conv) primitiveFrom(rw *row, x val) (any, error) {
 		} else if rw.required || rw.leafType == "boolean" {
 			return nil, errors.New("code " + strconv.Quote(text) + " is not in " + rw.vocab)
 		}
+	}
+	if rw.valueSet != nil && !rw.hasAssig && !rw.valueSet.HasCode(text) {
+		// A code a required binding does not allow is not written: with no
+		// vocabulary map (TXA-17 "AU" into docStatus), or one that passed it
+		// through. The same code in lower case is the FHIR code when it is
+		// one ("Cancelled" → cancelled).
+		if l := strings.ToLower(text); rw.valueSet.HasCode(l) {
+			return l, nil
+		}
+		return nil, errors.New("code " + strconv.Quote(text) + " is not in " + rw.valueSet.URL)
+	}
+	if rw.base64 {
+		if _, err := base64.StdEncoding.DecodeString(text); err != nil {
+			return nil, errors.New("not base64 (only Base64 encoded data is mapped)")
+		}
+		return text, nil
+	}
+	if rw.encode64 {
+		return base64.StdEncoding.EncodeToString([]byte(text)), nil
 	}
 	if rw.hdURI {
 		u := c.hdURI(x)

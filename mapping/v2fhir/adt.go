@@ -1,0 +1,97 @@
+package v2fhir
+
+import (
+	"github.com/plexus-health/plexus/format/hl7v2"
+)
+
+// Segments of the patient administration groups: next of kin, insurance,
+// procedures. The IG's ADT message maps give each a table; what they need
+// around it (subject, status, id) is here.
+
+// contactOnly are the NK1-3 relationships (HL7 table 0063) that the IG's
+// ADT message maps make a Patient.contact only, not also a RelatedPerson:
+// emergency contact, employer, father… of the patient's own record keeping.
+var contactOnly = map[string]bool{"EMR": true, "E": true, "F": true, "I": true, "S": true}
+
+// nextOfKin maps an NK1 as the IG's ADT message maps do: always a
+// Patient.contact (NK1[Patient]); also a RelatedPerson (NK1[RelatedPerson])
+// unless NK1-3.1 is one of EMR, E, F, I, S.
+func (c *conv) nextOfKin(nk1 *hl7v2.Segment, st *state, used []bool) {
+	if st.patientObj == nil {
+		return
+	}
+	n := len(st.patientObj.list("contact"))
+	c.applySegment(c.ms.segments["NK1[Patient]"], nk1, st.patientObj, used)
+	if cs := st.patientObj.list("contact"); len(cs) > n {
+		// pat-1: a contact has a name, telecom, address or organization.
+		ct, _ := cs[len(cs)-1].(*obj)
+		if ct != nil && ct.get("name") == nil && ct.get("telecom") == nil && ct.get("address") == nil && ct.get("organization") == nil {
+			st.patientObj.get("contact").(*arr).v = cs[:len(cs)-1]
+			if len(cs) == 1 {
+				st.patientObj.set("contact", nil)
+			}
+			c.unmapped = append(c.unmapped, Unmapped{Segment: "NK1", Index: c.segIndex, Reason: "contact without name, telecom, address or organization not written"})
+		}
+	}
+	if contactOnly[val{nk1.Field(3).Rep(1), 0}.part(1).text()] {
+		return
+	}
+	r := c.newResource("RelatedPerson")
+	c.applySegment(c.ms.segments["NK1[RelatedPerson]"], nk1, r, used)
+	c.child(r, "patient").set("reference", st.patient)
+	c.add(r, makeID("RelatedPerson", st.patient, nk1.Field(2).String(), nk1.Field(3).String()))
+}
+
+// coverage maps an IN1 to a Coverage of the patient, with its id from the
+// patient, the plan (IN1-2), the company (IN1-3) and the policy number
+// (IN1-36). The IG maps no status: a Coverage a message carries is active.
+// FHIR requires a payor: without IN1-4 it is named as unknown, and
+// reported.
+func (c *conv) coverage(in1 *hl7v2.Segment, st *state, used []bool) {
+	if st.patient == "" {
+		c.unmapped = append(c.unmapped, Unmapped{Segment: "IN1", Index: c.segIndex, Reason: "no PID: Coverage not written"})
+		return
+	}
+	r := c.newResource("Coverage")
+	c.applySegment(c.ms.segments["IN1[Coverage]"], in1, r, used)
+	if r.str("status") == "" {
+		r.set("status", "active")
+	}
+	r.set("beneficiary", c.refTo(st.patient))
+	if r.get("payor") == nil {
+		p := c.newObj()
+		p.set("display", "unknown")
+		c.push(r, "payor", p)
+		c.note("IN1", 4, "no insurance company: Coverage payor unknown")
+	}
+	c.add(r, makeID("Coverage", st.patient, in1.Field(2).String(), in1.Field(3).String(), in1.Field(36).String()))
+	st.last, st.lastType = r, "IN1"
+}
+
+// procedure maps a PR1 to a Procedure of the patient (status unknown, as
+// the IG says), with its id from the patient and the procedure identifier
+// (PR1-19), else its code (PR1-3) and date (PR1-5).
+func (c *conv) procedure(pr1 *hl7v2.Segment, st *state, used []bool) {
+	if st.patient == "" {
+		c.unmapped = append(c.unmapped, Unmapped{Segment: "PR1", Index: c.segIndex, Reason: "no PID: Procedure not written"})
+		return
+	}
+	r := c.newResource("Procedure")
+	c.applySegment(c.ms.segments["PR1[Procedure]"], pr1, r, used)
+	if r.str("status") == "" {
+		r.set("status", "unknown")
+	}
+	c.dropWithout(r, "performer", "actor", "PR1-8/11/12")
+	r.set("subject", c.refTo(st.patient))
+	if st.encounter != "" {
+		r.set("encounter", c.refTo(st.encounter))
+	}
+	key := ""
+	if ei := (val{pr1.Field(19).Rep(1), 0}); ei.part(1).text() != "" {
+		key = "19|" + ei.part(1).text() + "|" + authority(ei, 2)
+	} else {
+		key = "3|" + val{pr1.Field(3).Rep(1), 0}.text() + "|" + pr1.Field(5).String()
+	}
+	c.add(r, makeID("Procedure", st.patient, key))
+	st.last, st.lastType = r, "PR1"
+}
