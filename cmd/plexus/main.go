@@ -13,7 +13,7 @@
 //	hl7      work with HL7 v2 files: "plexus hl7 parse" prints their structure
 //	fhir     work with FHIR R4 data: "plexus fhir import" loads Bundles and NDJSON,
 //	         "plexus fhir reindex" rebuilds the search index
-//	convert  convert HL7 v2 messages to FHIR R4 transaction Bundles
+//	convert  convert HL7 v2 messages to FHIR R4 transaction Bundles or canonical events
 //	send     send HL7 v2 messages over MLLP and report each acknowledgement
 //	listen   receive HL7 v2 messages over MLLP, store them and acknowledge them
 //	bench    drive an MLLP listener and report rate and ACK latency
@@ -32,7 +32,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/plexus-health/plexus/engine/transform"
 	"github.com/plexus-health/plexus/mapping/events"
@@ -68,9 +67,7 @@ var verbs []verb
 func init() {
 	// The engine's v2_to_fhir step runs the mapping layer's conversions; the
 	// binary, which sits above both, connects them.
-	transform.UseFHIRConverters(func(mapping string, zone *time.Location, systems map[string]string) (transform.ConvertFunc, error) {
-		return v2fhir.EngineConverter(mapping, zone, systems)
-	})
+	transform.UseFHIRConverters(fhirConverter)
 	transform.UseEventDerivers(func(mapping string) (transform.DeriveFunc, error) { return events.EngineDeriver(mapping) })
 	verbs = []verb{
 		{"serve", "run the integration engine (channels, journal, admin API)", runServe},
@@ -79,7 +76,7 @@ func init() {
 		{"dlq", "list and replay dead-lettered deliveries (dlq list|replay)", runDLQ},
 		{"hl7", "work with HL7 v2 files (hl7 parse)", runHL7},
 		{"fhir", "work with FHIR R4 data (fhir import: load Bundles and NDJSON; fhir reindex)", runFHIR},
-		{"convert", "convert HL7 v2 messages to FHIR R4 Bundles (convert [--to fhir] FILE...)", runConvert},
+		{"convert", "convert HL7 v2 messages to FHIR R4 Bundles or canonical events (convert [--to fhir|events] FILE...)", runConvert},
 		{"send", "send HL7 v2 messages over MLLP", runSend},
 		{"listen", "receive, store and acknowledge HL7 v2 messages over MLLP", runListen},
 		{"bench", "drive an MLLP listener and report rate and ACK latency (bench mllp)", runBench},
@@ -148,4 +145,14 @@ func runHelp(c *cli, args []string) int {
 	}
 	// Every verb prints its help on stdout and exits 0 when given -h.
 	return v.run(c, append(args[1:len(args):len(args)], "-h"))
+}
+
+// fhirConverter gives the engine's v2_to_fhir step mapping/v2fhir's
+// conversion, with the step's overrides.
+func fhirConverter(s transform.FHIRConverterSpec) (transform.ConvertFunc, error) {
+	var files v2fhir.OverrideFiles
+	if o := s.Overrides; o != nil {
+		files = v2fhir.OverrideFiles{Segments: o.Segments, DataTypes: o.DataTypes, CodeSystems: o.CodeSystems}
+	}
+	return v2fhir.EngineConverter(s.Mapping, s.Zone, s.Systems, files)
 }

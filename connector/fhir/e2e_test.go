@@ -37,8 +37,8 @@ import (
 
 // The program installs the mapping layer's conversions; so does this test.
 func init() {
-	transform.UseFHIRConverters(func(mapping string, zone *time.Location, systems map[string]string) (transform.ConvertFunc, error) {
-		return v2fhir.EngineConverter(mapping, zone, systems)
+	transform.UseFHIRConverters(func(s transform.FHIRConverterSpec) (transform.ConvertFunc, error) {
+		return v2fhir.EngineConverter(s.Mapping, s.Zone, s.Systems, v2fhir.OverrideFiles{})
 	})
 }
 

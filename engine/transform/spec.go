@@ -114,7 +114,7 @@ func Compile(specs []Spec, tables map[string]map[string]string) (*Pipeline, erro
 			if n > 1 {
 				what = kind
 			}
-			errs = append(errs, &StepError{Index: i, Err: errors.New("a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir (found " + what + ")")})
+			errs = append(errs, &StepError{Index: i, Err: errors.New("a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events (found " + what + ")")})
 			continue
 		}
 		st := stage{kind: kind}

@@ -92,11 +92,6 @@ var _ Step = (*V2ToFHIR)(nil)
 // Bundle (JSON) and describes each thing it did not map.
 type ConvertFunc func(m *hl7v2.Message) (bundle []byte, unmapped []string, err error)
 
-// FHIRConverters returns the ConvertFunc of a mapping set version ("" for
-// the default), a sending time zone (nil for none) and identifier systems,
-// or an error when there is no such mapping set.
-type FHIRConverters func(mapping string, zone *time.Location, systems map[string]string) (ConvertFunc, error)
-
 // FHIRConverterSpec is what a v2_to_fhir step asks of the installed
 // conversions: a mapping set version ("" for the default), a sending time
 // zone (nil for none), identifier systems and the site's overrides (nil for
@@ -108,39 +103,22 @@ type FHIRConverterSpec struct {
 	Overrides *V2ToFHIROverrides
 }
 
-// FHIRConvertersWith is FHIRConverters for conversions that take
-// overrides.
-type FHIRConvertersWith func(FHIRConverterSpec) (ConvertFunc, error)
+// FHIRConverters returns the ConvertFunc a step's spec asks for, or an
+// error when there is no such mapping set or its overrides are wrong.
+type FHIRConverters func(FHIRConverterSpec) (ConvertFunc, error)
 
 // fhirConverters is installed by the program: the mappings belong to the
 // layer above the engine (package mapping/v2fhir), which this package does
 // not import.
 var fhirConverters struct {
 	sync.RWMutex
-	f FHIRConvertersWith
+	f FHIRConverters
 }
 
 // UseFHIRConverters installs the conversions the v2_to_fhir step runs;
 // the plexus binary installs mapping/v2fhir's EngineConverter at start-up.
-// Until one is installed, a configuration with the step is refused. These
-// conversions take no overrides: a step that names some is refused (see
-// UseFHIRConvertersWith).
+// Until one is installed, a configuration with the step is refused.
 func UseFHIRConverters(f FHIRConverters) {
-	if f == nil {
-		UseFHIRConvertersWith(nil)
-		return
-	}
-	UseFHIRConvertersWith(func(s FHIRConverterSpec) (ConvertFunc, error) {
-		if !s.Overrides.empty() {
-			return nil, errors.New("this program's HL7 v2 to FHIR conversion takes no overrides")
-		}
-		return f(s.Mapping, s.Zone, s.Systems)
-	})
-}
-
-// UseFHIRConvertersWith installs conversions that take a site's overrides
-// (mapping/v2fhir's EngineConverterWith).
-func UseFHIRConvertersWith(f FHIRConvertersWith) {
 	fhirConverters.Lock()
 	defer fhirConverters.Unlock()
 	fhirConverters.f = f

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/mapping/v2fhir"
@@ -16,7 +15,7 @@ import (
 
 // The program installs the mapping layer's conversions; so does this test.
 func init() {
-	UseFHIRConvertersWith(engineConverter)
+	UseFHIRConverters(engineConverter)
 }
 
 func engineConverter(s FHIRConverterSpec) (ConvertFunc, error) {
@@ -24,7 +23,7 @@ func engineConverter(s FHIRConverterSpec) (ConvertFunc, error) {
 	if o := s.Overrides; o != nil {
 		files = v2fhir.OverrideFiles{Segments: o.Segments, DataTypes: o.DataTypes, CodeSystems: o.CodeSystems}
 	}
-	return v2fhir.EngineConverterWith(s.Mapping, s.Zone, s.Systems, files)
+	return v2fhir.EngineConverter(s.Mapping, s.Zone, s.Systems, files)
 }
 
 // fhirBundle is the part of a Bundle the step tests read.
@@ -250,7 +249,7 @@ func TestV2ToFHIRWithoutConverters(t *testing.T) {
 	saved := fhirConverters.f
 	fhirConverters.RUnlock()
 	UseFHIRConverters(nil)
-	defer UseFHIRConvertersWith(saved)
+	defer UseFHIRConverters(saved)
 	_, err := Compile(specs(t, `[{v2_to_fhir: {}}]`), nil)
 	if err == nil || !strings.Contains(err.Error(), "no HL7 v2 to FHIR mapping is installed") {
 		t.Fatalf("Compile = %v", err)
@@ -296,17 +295,6 @@ func TestV2ToFHIROverrides(t *testing.T) {
 		}
 	}
 
-	// Conversions installed without override support refuse them.
-	fhirConverters.RLock()
-	saved := fhirConverters.f
-	fhirConverters.RUnlock()
-	defer UseFHIRConvertersWith(saved)
-	UseFHIRConverters(func(mapping string, zone *time.Location, systems map[string]string) (ConvertFunc, error) {
-		return v2fhir.EngineConverter(mapping, zone, systems)
-	})
-	if _, err := Compile(specs(t, `[{v2_to_fhir: {overrides: {segments: {PID: `+pid+`}}}}]`), nil); err == nil || !strings.Contains(err.Error(), "takes no overrides") {
-		t.Errorf("Compile with a converter without overrides = %v", err)
-	}
 	if _, err := Compile(specs(t, `[{v2_to_fhir: {}}]`), nil); err != nil {
 		t.Errorf("Compile without overrides = %v", err)
 	}

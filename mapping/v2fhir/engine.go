@@ -37,17 +37,6 @@ func mappingSet(version string) (*MappingSet, error) {
 	return ms, nil
 }
 
-// EngineConverter returns the conversion of the mapping set version
-// (DefaultVersion when empty) with the given sending time zone and
-// identifier systems, in the form the engine's v2_to_fhir transform step
-// takes: a function from a parsed message to its transaction Bundle and
-// the descriptions of what it did not map. The plexus binary installs it
-// with transform.UseFHIRConverters; the engine does not import this
-// package, which belongs to the layer above it.
-func EngineConverter(version string, zone *time.Location, systems map[string]string) (func(*hl7v2.Message) ([]byte, []string, error), error) {
-	return EngineConverterWith(version, zone, systems, OverrideFiles{})
-}
-
 // OverrideFiles names the files of a site's overrides (see Overrides), by
 // table or map name, as a channel's configuration gives them.
 type OverrideFiles struct {
@@ -81,10 +70,16 @@ func ReadOverrides(files OverrideFiles) (*Overrides, error) {
 	return ov, nil
 }
 
-// EngineConverterWith is EngineConverter over the mapping set with a
-// site's overrides applied (read from their files now: a change to a file
-// takes effect when the configuration is loaded again).
-func EngineConverterWith(version string, zone *time.Location, systems map[string]string, files OverrideFiles) (func(*hl7v2.Message) ([]byte, []string, error), error) {
+// EngineConverter returns the conversion of the mapping set version
+// (DefaultVersion when empty) with a site's overrides applied (read from
+// their files now: a change to a file takes effect when the configuration
+// is loaded again), the given sending time zone and identifier systems, in
+// the form the engine's v2_to_fhir transform step takes: a function from a
+// parsed message to its transaction Bundle and the descriptions of what it
+// did not map. The plexus binary installs it with
+// transform.UseFHIRConverters; the engine does not import this package,
+// which belongs to the layer above it.
+func EngineConverter(version string, zone *time.Location, systems map[string]string, files OverrideFiles) (func(*hl7v2.Message) ([]byte, []string, error), error) {
 	ms, err := mappingSet(version)
 	if err != nil {
 		return nil, err

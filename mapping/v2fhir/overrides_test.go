@@ -176,7 +176,7 @@ func TestEngineConverterOverrideFiles(t *testing.T) {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "sex.csv")
 	os.WriteFile(f, []byte("X,Non-binary,HL70001,,,,other,,Other,http://hl7.org/fhir/administrative-gender\n"), 0o644)
-	conv, err := EngineConverterWith("", nil, nil, OverrideFiles{CodeSystems: map[string]string{"AdministrativeSex": f}})
+	conv, err := EngineConverter("", nil, nil, OverrideFiles{CodeSystems: map[string]string{"AdministrativeSex": f}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestEngineConverterOverrideFiles(t *testing.T) {
 		t.Errorf("err %v, gender other not in %s", err, b)
 	}
 	missing := filepath.Join(dir, "nope.csv")
-	_, err = EngineConverterWith("", nil, nil, OverrideFiles{Segments: map[string]string{"PID": missing}})
+	_, err = EngineConverter("", nil, nil, OverrideFiles{Segments: map[string]string{"PID": missing}})
 	if err == nil || !strings.Contains(err.Error(), missing) || !errors.Is(err, ErrBadOverride) {
 		t.Errorf("missing file: %v", err)
 	}
