@@ -347,6 +347,15 @@ func splitParts(x val, buf []val, n int) []val {
 // applyRow applies one row to the value x. It reports whether it wrote
 // something.
 func (c *conv) applyRow(rw *row, x val, target *obj, sl slots, rep int, where string, field int) bool {
+	if rw.inPlace {
+		if rw.dt == nil {
+			return false
+		}
+		for _, e := range c.applyDT(rw.dt, x, target, c.depth) {
+			merge(target, e)
+		}
+		return true
+	}
 	if rw.hasAssig {
 		v, err := primitive(rw.leafType, rw.assign)
 		if err != nil {

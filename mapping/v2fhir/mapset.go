@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,6 +62,7 @@ type row struct {
 	refType  string // resource type named as "(Organization)" on the leaf
 	required bool   // the leaf has a required binding
 	rootSlot int    // for data type tables whose paths begin "[n]."
+	inPlace  bool   // the data type map fills the table's own object ("line[1-3]")
 
 	// Resolved once the whole set is loaded (see link).
 	dt       *table         // the data type table (or the default for the leaf type)
@@ -311,6 +313,10 @@ func unquote(s string) (string, bool) {
 	return "", false
 }
 
+// repetitionRange matches a target that names a range of repetitions of
+// one element: "line[1-3]".
+var repetitionRange = regexp.MustCompile(`^[A-Za-z]+\[[0-9]+-[0-9]+\]$`)
+
 func compileRow(base, target string, r []string, sp *spec.Spec, segment bool) (*row, string) {
 	rw := &row{dtMap: strings.TrimSpace(r[colDTMap]), vocab: strings.TrimSpace(r[colVocab])}
 	conversionNote := false
@@ -356,6 +362,16 @@ func compileRow(base, target string, r []string, sp *spec.Spec, segment bool) (*
 	}
 	if target == "" {
 		return nil, "empty path"
+	}
+	// "line[1-3]" with a data type map (XAD.1 → SAD[Address]): the map's own
+	// rows say which repetition each part fills (line[1], line[2],
+	// line[3]), so the map applies to the very object this table fills.
+	if !segment && rw.dtMap != "" && repetitionRange.MatchString(target) {
+		if !strings.HasSuffix(rw.dtMap, "["+base+"]") {
+			return nil, "a range of repetitions filled by a map of another type"
+		}
+		rw.inPlace, rw.leafType = true, base
+		return rw, ""
 	}
 	parts := strings.Split(target, ".")
 	cur, prevPrimitive := base, false
