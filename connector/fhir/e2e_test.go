@@ -44,8 +44,9 @@ func init() {
 
 const simhospital = "../../../shared/testdata/hl7v2/simhospital/simhospital_2000.hl7"
 
-// e2eMessages is how many messages of the SIM hospital file the test sends.
-const e2eMessages = 300
+// e2eMessages is how many messages of the SIM hospital file the test sends:
+// all of them, the round trip the conversion is judged by.
+const e2eMessages = 2000
 
 // readMessages returns the first n messages of the file.
 func readMessages(t *testing.T, path string, n int) [][]byte {
