@@ -1,10 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -125,6 +127,7 @@ type entry struct {
 	pre      []string // matches found before the transaction; nil if not looked up
 	havePre  bool
 	prepared *repo.Prepared
+	patch    []patchOp // a PATCH entry's JSON Patch
 
 	// Decided in the transaction.
 	existing string   // conditional create that matched this id
@@ -224,10 +227,7 @@ func wholeFailure(status int, code, expr, msg string) *BundleResult {
 func (p *BundleProcessor) parseRequest(e *entry, method, rawURL, ifNoneExist string) {
 	e.method = strings.ToUpper(method)
 	switch e.method {
-	case "GET", "HEAD", "POST", "PUT", "DELETE":
-	case "PATCH":
-		e.fail(http.StatusNotImplemented, "not-supported", "request.method", "PATCH in a Bundle is not supported")
-		return
+	case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH":
 	default:
 		e.fail(http.StatusBadRequest, "invalid", "request.method", "request.method %s is not an HTTP verb of FHIR", quote(method))
 		return
@@ -280,8 +280,17 @@ func (p *BundleProcessor) parseRequest(e *entry, method, rawURL, ifNoneExist str
 			bad("name either Type/id or Type?query")
 			return
 		}
+	case "PATCH":
+		if e.query != nil {
+			e.fail(http.StatusNotImplemented, "not-supported", "request.url", "conditional patch is not supported: name the resource as Type/id")
+			return
+		}
+		if e.id == "" {
+			bad("a patch names Type/id")
+			return
+		}
 	}
-	if (e.method == "POST" || e.method == "PUT") && len(e.body) == 0 {
+	if (e.method == "POST" || e.method == "PUT" || e.method == "PATCH") && len(e.body) == 0 {
 		e.fail(http.StatusBadRequest, "required", "resource", "a %s entry needs a resource", e.method)
 	}
 }
@@ -442,6 +451,10 @@ func (p *BundleProcessor) process(ctx context.Context, entries []*entry, transac
 	}
 	// Rewrite, validate and prepare, in parallel.
 	p.parallel(entries, func(e *entry) {
+		if e.method == "PATCH" {
+			p.preparePatch(e)
+			return
+		}
 		if e.method != "POST" && e.method != "PUT" {
 			return
 		}
@@ -462,7 +475,7 @@ func (p *BundleProcessor) process(ctx context.Context, entries []*entry, transac
 
 	// Writes, in FHIR's order.
 	order := make([]*entry, 0, len(entries))
-	for _, m := range []string{"DELETE", "POST", "PUT", "GET", "HEAD"} {
+	for _, m := range []string{"DELETE", "POST", "PUT", "PATCH", "GET", "HEAD"} {
 		for _, e := range entries {
 			if e.method == m && !e.failed() {
 				order = append(order, e)
@@ -784,9 +797,104 @@ func (p *BundleProcessor) run(ctx context.Context, w *repo.Writer, e *entry, opt
 		}
 		p.answer(e, status, v, opts)
 		return nil
+	case "PATCH":
+		return p.runPatch(ctx, w, e, opts)
 	case "GET", "HEAD":
 		return p.get(ctx, w, e, opts)
 	}
+	return nil
+}
+
+// preparePatch reads a PATCH entry's patch: FHIR carries a JSON Patch in a
+// Bundle as a Binary resource whose data is the patch, base64-encoded.
+func (p *BundleProcessor) preparePatch(e *entry) {
+	var bin struct {
+		ResourceType string `json:"resourceType"`
+		ContentType  string `json:"contentType"`
+		Data         []byte `json:"data"`
+	}
+	if err := json.Unmarshal(e.body, &bin); err != nil {
+		e.fail(http.StatusBadRequest, "invalid", "resource", "a PATCH entry's resource must be a Binary holding a JSON Patch: %v", err)
+		return
+	}
+	switch {
+	case bin.ResourceType == "Parameters":
+		e.fail(http.StatusNotImplemented, "not-supported", "resource", "FHIRPath Patch is not supported: send a JSON Patch in a Binary")
+		return
+	case bin.ResourceType != "Binary":
+		e.fail(http.StatusBadRequest, "invalid", "resource", "a PATCH entry's resource must be a Binary holding a JSON Patch, not %s", quote(bin.ResourceType))
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(bin.ContentType); err != nil || mt != patchMediaType {
+		e.fail(http.StatusUnsupportedMediaType, "not-supported", "resource.contentType", "the Binary's contentType must be %s, not %s", patchMediaType, quote(bin.ContentType))
+		return
+	}
+	ops, err := parsePatch(bin.Data)
+	if err != nil {
+		e.fail(http.StatusBadRequest, "invalid", "resource.data", "%v", err)
+		return
+	}
+	e.patch = ops
+}
+
+// runPatch applies a PATCH entry's patch to the current version of its
+// resource and stores the result as the next version of that very version
+// (so that a concurrent writer makes it a conflict, not a lost update),
+// after validating it like any write.
+func (p *BundleProcessor) runPatch(ctx context.Context, w *repo.Writer, e *entry, opts BundleOptions) error {
+	cur, err := w.Read(ctx, e.typ, e.id)
+	if err != nil {
+		return p.outcome(e, err)
+	}
+	if e.ifMatch != "" {
+		if want, ok := versionOf(e.ifMatch); !ok || want != cur.VersionID {
+			return p.outcome(e, &repo.VersionConflictError{Type: e.typ, ID: e.id, Expected: e.ifMatch, Current: cur.VersionID})
+		}
+	}
+	doc, err := decodeJSON(cur.Resource)
+	if err != nil {
+		return err // the store holds what it validated: its own failure
+	}
+	result, err := applyPatch(doc, e.patch, DefaultMaxBody)
+	if err != nil {
+		e.fail(http.StatusUnprocessableEntity, "processing", "resource.data", "%v", err)
+		return nil
+	}
+	obj, ok := result.(map[string]any)
+	switch {
+	case !ok:
+		e.fail(http.StatusUnprocessableEntity, "structure", "resource.data", "the patched document is not a JSON object, a FHIR resource")
+		return nil
+	case obj["resourceType"] != e.typ:
+		e.fail(http.StatusUnprocessableEntity, "invalid", "resource.data", "the patch changes resourceType from %s; a patch cannot change a resource's type", quote(e.typ))
+		return nil
+	case obj["id"] != e.id:
+		e.fail(http.StatusUnprocessableEntity, "invalid", "resource.data", "the patch changes id from %s; a patch cannot change a resource's id", quote(e.id))
+		return nil
+	}
+	if out := p.val.ValidateMap(obj, e.typ); !out.OK() {
+		o := &validate.OperationOutcome{Issues: slices.Clone(out.Issues)}
+		for i := range o.Issues {
+			o.Issues[i].Diagnostics = "entry " + strconv.Itoa(e.index) + ": " + o.Issues[i].Diagnostics
+		}
+		e.res = EntryResult{Status: http.StatusUnprocessableEntity, Outcome: o}
+		return nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(obj); err != nil {
+		return err
+	}
+	pr, err := p.repo.PrepareDecoded(e.typ, bytes.TrimSpace(buf.Bytes()), obj)
+	if err != nil {
+		return p.outcome(e, err)
+	}
+	v, _, err := w.Put(ctx, pr, e.id, cur.VersionID)
+	if err != nil {
+		return p.outcome(e, err)
+	}
+	p.answer(e, http.StatusOK, v, opts)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -148,7 +149,7 @@ func TestBundleRules(t *testing.T) {
 				be{method: "POST", url: "Patient", res: `{"resourceType":"Patient","birthDate":"yesterday"}`},
 				be{method: "GET", url: "Patient/nobody"},
 				be{method: "PATCH", url: "Patient/x"}),
-			status: 200, entries: []string{"201 Created", "422 Unprocessable Entity", "404 Not Found", "501 Not Implemented"},
+			status: 200, entries: []string{"201 Created", "422 Unprocessable Entity", "404 Not Found", "400 Bad Request"},
 			check: func(t *testing.T, _ *httptest.Server, m *scanMatcher, a answer, _ map[string]string) {
 				r := a.entries()[1]["response"].(map[string]any)
 				if r["outcome"] == nil {
@@ -599,5 +600,60 @@ func TestBundleConditionsChangeUnderneath(t *testing.T) {
 				t.Errorf("%d Observations written from stale lookups", n)
 			}
 		})
+	}
+}
+
+// patchEntry is a Bundle PATCH entry's resource: a Binary holding a JSON
+// Patch, base64-encoded.
+func patchEntry(patch string) string {
+	return `{"resourceType":"Binary","contentType":"application/json-patch+json","data":"` + base64.StdEncoding.EncodeToString([]byte(patch)) + `"}`
+}
+
+// TestBundlePatch applies JSON Patches carried in Binary entries: in a
+// transaction after the PUT that creates the resource, checked against
+// the version (ifMatch), validated, and atomic with the rest.
+func TestBundlePatch(t *testing.T) {
+	srv, _ := matchServer(t)
+	put := be{method: "PUT", url: "Patient/p1", res: `{"resourceType":"Patient","id":"p1","gender":"male"}`}
+	setFemale := patchEntry(`[{"op":"replace","path":"/gender","value":"female"}]`)
+	a := call(t, srv, "POST", "/fhir", bundleJSON("transaction", be{method: "PATCH", url: "Patient/p1", res: setFemale}, put))
+	if a.status != http.StatusOK {
+		t.Fatalf("transaction: %d %s", a.status, a.raw)
+	}
+	// The PUT runs before the PATCH whatever their order in the Bundle.
+	if got := entryStatus(a.entries()[0]); got != "200 OK" {
+		t.Errorf("patch entry: %s", got)
+	}
+	read := call(t, srv, "GET", "/fhir/Patient/p1", "")
+	if !strings.Contains(string(read.raw), `"gender":"female"`) || read.header.Get("ETag") != `W/"2"` {
+		t.Fatalf("after the patch: %s %s", read.header.Get("ETag"), read.raw)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		entry  be
+		status int
+	}{
+		{"stale ifMatch", be{method: "PATCH", url: "Patient/p1", ifMatch: `W/"1"`, res: setFemale}, 412},
+		{"failing test op", be{method: "PATCH", url: "Patient/p1", res: patchEntry(`[{"op":"test","path":"/gender","value":"male"}]`)}, 422},
+		{"invalid result", be{method: "PATCH", url: "Patient/p1", res: patchEntry(`[{"op":"replace","path":"/gender","value":"purple"}]`)}, 422},
+		{"changes the id", be{method: "PATCH", url: "Patient/p1", res: patchEntry(`[{"op":"replace","path":"/id","value":"p2"}]`)}, 422},
+		{"absent resource", be{method: "PATCH", url: "Patient/nobody", res: setFemale}, 404},
+		{"not a patch", be{method: "PATCH", url: "Patient/p1", res: patchEntry(`{"op":"add"}`)}, 400},
+		{"FHIRPath Patch", be{method: "PATCH", url: "Patient/p1", res: `{"resourceType":"Parameters"}`}, 501},
+		{"conditional patch", be{method: "PATCH", url: "Patient?identifier=x", res: setFemale}, 501},
+	} {
+		// Atomic: a failing patch takes the create beside it down too.
+		a := call(t, srv, "POST", "/fhir", bundleJSON("transaction", tc.entry,
+			be{method: "PUT", url: "Patient/beside", res: `{"resourceType":"Patient","id":"beside"}`}))
+		if a.status != tc.status {
+			t.Errorf("%s: %d, want %d: %s", tc.name, a.status, tc.status, a.raw)
+		}
+		if got := call(t, srv, "GET", "/fhir/Patient/beside", ""); got.status != http.StatusNotFound {
+			t.Errorf("%s: the entry beside a failed patch was written (%d)", tc.name, got.status)
+		}
+	}
+	if read := call(t, srv, "GET", "/fhir/Patient/p1", ""); read.header.Get("ETag") != `W/"2"` {
+		t.Errorf("failed patches changed the resource: %s", read.header.Get("ETag"))
 	}
 }
