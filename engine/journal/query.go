@@ -40,6 +40,14 @@ func scanMessage(s interface{ Scan(...any) error }) (*engine.Message, int, error
 	return m, size, err
 }
 
+// scanAlso scans the columns scanMessage reads and then more.
+type scanAlso struct {
+	s     interface{ Scan(...any) error }
+	extra []any
+}
+
+func (a scanAlso) Scan(dest ...any) error { return a.s.Scan(append(dest, a.extra...)...) }
+
 // Messages lists messages newest first, without content.
 func (j *Journal) Messages(ctx context.Context, f MessageFilter) ([]*engine.Message, error) {
 	var where []string
@@ -111,8 +119,10 @@ func (j *Journal) Messages(ctx context.Context, f MessageFilter) ([]*engine.Mess
 
 // Message returns one message with its raw content (nil once pruned).
 func (j *Journal) Message(ctx context.Context, id int64) (*engine.Message, error) {
-	row := j.db.R.QueryRowContext(ctx, "SELECT "+messageColumns+" FROM messages WHERE id = ?", id)
-	m, _, err := scanMessage(row)
+	// The unmapped list goes with the details, not with listings.
+	var unmapped sql.NullString
+	row := j.db.R.QueryRowContext(ctx, "SELECT "+messageColumns+", unmapped FROM messages WHERE id = ?", id)
+	m, _, err := scanMessage(scanAlso{row, []any{&unmapped}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: message %d", ErrNotFound, id)
 	}
@@ -122,11 +132,6 @@ func (j *Journal) Message(ctx context.Context, id int64) (*engine.Message, error
 	err = j.db.R.QueryRowContext(ctx, `SELECT raw FROM message_content WHERE message_id = ?`, id).Scan(&m.Raw)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("journal: reading content of message %d: %w", id, err)
-	}
-	// The unmapped list goes with the details, not with listings.
-	var unmapped sql.NullString
-	if err := j.db.R.QueryRowContext(ctx, `SELECT unmapped FROM messages WHERE id = ?`, id).Scan(&unmapped); err != nil {
-		return nil, fmt.Errorf("journal: reading message %d: %w", id, err)
 	}
 	if unmapped.Valid && unmapped.String != "" {
 		m.Unmapped = strings.Split(unmapped.String, "\n")

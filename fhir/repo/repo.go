@@ -125,16 +125,13 @@ func (p *Prepared) ID() string { return p.d.id }
 // Prepare parses resource, a JSON resource of type typ, and extracts its
 // search index values.
 func (r *Repo) Prepare(typ string, resource []byte) (*Prepared, error) {
-	d, err := parseResource(typ, resource)
-	if err != nil {
-		return nil, err
-	}
-	return &Prepared{d: d}, nil
+	return r.PrepareDecoded(typ, resource, nil)
 }
 
 // PrepareDecoded is Prepare for a resource the caller has already decoded
 // (with json.Decoder.UseNumber) into decoded, which must be resource's
 // content: a server that validates the decoded form saves decoding it again.
+// A nil decoded makes it Prepare.
 func (r *Repo) PrepareDecoded(typ string, resource []byte, decoded map[string]any) (*Prepared, error) {
 	d, err := parseDecoded(typ, resource, decoded)
 	if err != nil {

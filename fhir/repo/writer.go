@@ -74,10 +74,7 @@ func (w *Writer) Update(ctx context.Context, typ, id string, resource []byte, if
 // version. Deleting a deleted resource writes nothing and returns the
 // existing deletion; deleting an absent one writes nothing and returns nil.
 func (w *Writer) Delete(ctx context.Context, typ, id string) (*Version, error) {
-	if !validType(typ) || !validID(id) {
-		return nil, invalid("%q/%q is not a resource type and id", typ, id)
-	}
-	return w.delete(ctx, typ, id, "")
+	return w.DeleteIf(ctx, typ, id, "")
 }
 
 // DeleteIf is Delete guarded by a version, as [Repo.DeleteIf].

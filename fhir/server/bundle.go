@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -851,25 +850,12 @@ func (p *BundleProcessor) runPatch(ctx context.Context, w *repo.Writer, e *entry
 			return p.outcome(e, &repo.VersionConflictError{Type: e.typ, ID: e.id, Expected: e.ifMatch, Current: cur.VersionID})
 		}
 	}
-	doc, err := decodeJSON(cur.Resource)
+	obj, problem, err := patched(cur.Resource, e.typ, e.id, e.patch, DefaultMaxBody)
 	if err != nil {
 		return err // the store holds what it validated: its own failure
 	}
-	result, err := applyPatch(doc, e.patch, DefaultMaxBody)
-	if err != nil {
-		e.fail(http.StatusUnprocessableEntity, "processing", "resource.data", "%v", err)
-		return nil
-	}
-	obj, ok := result.(map[string]any)
-	switch {
-	case !ok:
-		e.fail(http.StatusUnprocessableEntity, "structure", "resource.data", "the patched document is not a JSON object, a FHIR resource")
-		return nil
-	case obj["resourceType"] != e.typ:
-		e.fail(http.StatusUnprocessableEntity, "invalid", "resource.data", "the patch changes resourceType from %s; a patch cannot change a resource's type", quote(e.typ))
-		return nil
-	case obj["id"] != e.id:
-		e.fail(http.StatusUnprocessableEntity, "invalid", "resource.data", "the patch changes id from %s; a patch cannot change a resource's id", quote(e.id))
+	if problem != nil {
+		e.fail(http.StatusUnprocessableEntity, problem.code, "resource.data", "%s", problem.msg)
 		return nil
 	}
 	if out := p.val.ValidateMap(obj, e.typ); !out.OK() {
@@ -880,13 +866,11 @@ func (p *BundleProcessor) runPatch(ctx context.Context, w *repo.Writer, e *entry
 		e.res = EntryResult{Status: http.StatusUnprocessableEntity, Outcome: o}
 		return nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(obj); err != nil {
+	body, err := encodeResource(obj)
+	if err != nil {
 		return err
 	}
-	pr, err := p.repo.PrepareDecoded(e.typ, bytes.TrimSpace(buf.Bytes()), obj)
+	pr, err := p.repo.PrepareDecoded(e.typ, body, obj)
 	if err != nil {
 		return p.outcome(e, err)
 	}

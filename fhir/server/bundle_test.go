@@ -468,21 +468,11 @@ func TestBundleLargeBatch(t *testing.T) {
 // TestBundleStoreFailure checks that a failure of the store is a 500 that
 // is logged without content.
 func TestBundleStoreFailure(t *testing.T) {
-	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := repo.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := validate.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, r, v := fixture(t)
 	var logged bytes.Buffer
-	srv := httptest.NewServer(New(r, v, Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))}))
-	defer srv.Close()
+	srv := serve(t, New(r, v, Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))}))
+	// The store goes away under the running server (closing again at the
+	// end of the test is harmless).
 	r.Close()
 	db.Close()
 	for _, typ := range []string{"transaction", "batch"} {

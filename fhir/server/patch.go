@@ -64,49 +64,79 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &repo.VersionConflictError{Type: typ, ID: id, Expected: wantVersion, Current: cur.VersionID})
 		return
 	}
-	doc, err := decodeJSON(cur.Resource)
-	if err != nil {
+	// A patch may grow the resource by no more than a request may send.
+	obj, problem, err := patched(cur.Resource, typ, id, ops, int(min(s.opts.MaxBody, 1<<30)))
+	switch {
+	case err != nil:
 		s.fail(w, r, err) // the store holds what it validated; this is its failure
 		return
-	}
-	// A patch may grow the resource by no more than a request may send.
-	result, err := applyPatch(doc, ops, int(min(s.opts.MaxBody, 1<<30)))
-	if err != nil {
-		// A failing test and a path that is not there alike: the patch
-		// was written for another state of the resource.
-		writeOutcome(w, http.StatusUnprocessableEntity, "processing", err.Error())
+	case problem != nil && problem.path == "":
+		writeOutcome(w, http.StatusUnprocessableEntity, problem.code, problem.msg)
 		return
-	}
-	obj, isObj := result.(map[string]any)
-	if !isObj {
-		writeOutcome(w, http.StatusUnprocessableEntity, "structure", "the patched document is not a JSON object, a FHIR resource")
-		return
-	}
-	if rt, _ := obj["resourceType"].(string); rt != typ {
-		writeIssue(w, http.StatusUnprocessableEntity, "resourceType", "the patch changes resourceType from "+quote(typ)+"; a patch cannot change a resource's type")
-		return
-	}
-	if got, _ := obj["id"].(string); got != id {
-		writeIssue(w, http.StatusUnprocessableEntity, typ+".id", "the patch changes id from "+quote(id)+"; a patch cannot change a resource's id")
+	case problem != nil:
+		writeIssue(w, http.StatusUnprocessableEntity, problem.path, problem.msg)
 		return
 	}
 	if out := s.val.ValidateMap(obj, typ); !out.OK() {
 		writeOutcomeOf(w, http.StatusUnprocessableEntity, out)
 		return
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(obj); err != nil {
+	body, err := encodeResource(obj)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v, _, err := s.repo.Update(r.Context(), typ, id, bytes.TrimSpace(buf.Bytes()), wantVersion)
+	v, _, err := s.repo.Update(r.Context(), typ, id, body, wantVersion)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.writeVersion(w, r, http.StatusOK, v)
+}
+
+// patchProblem is why a patch cannot make the next version of a resource,
+// answered 422: an issue code, the element it concerns ("" when the patch
+// as a whole), and the reason.
+type patchProblem struct{ code, path, msg string }
+
+// patched applies ops to stored, the current JSON of typ/id, and checks that
+// the result is still a resource of that type and id, ready to validate. A
+// patch may grow the resource by no more than maxGrowth bytes. err is a
+// failure of the stored data itself.
+func patched(stored []byte, typ, id string, ops []patchOp, maxGrowth int) (map[string]any, *patchProblem, error) {
+	doc, err := decodeJSON(stored)
+	if err != nil {
+		return nil, nil, err
+	}
+	result, err := applyPatch(doc, ops, maxGrowth)
+	if err != nil {
+		// A failing test and a path that is not there alike: the patch
+		// was written for another state of the resource.
+		return nil, &patchProblem{"processing", "", err.Error()}, nil
+	}
+	obj, isObj := result.(map[string]any)
+	if !isObj {
+		return nil, &patchProblem{"structure", "", "the patched document is not a JSON object, a FHIR resource"}, nil
+	}
+	if rt, _ := obj["resourceType"].(string); rt != typ {
+		return nil, &patchProblem{"invalid", "resourceType", "the patch changes resourceType from " + quote(typ) + "; a patch cannot change a resource's type"}, nil
+	}
+	if got, _ := obj["id"].(string); got != id {
+		return nil, &patchProblem{"invalid", typ + ".id", "the patch changes id from " + quote(id) + "; a patch cannot change a resource's id"}, nil
+	}
+	return obj, nil, nil
+}
+
+// encodeResource renders a decoded resource as compact JSON, leaving <, >
+// and & as they are.
+func encodeResource(obj map[string]any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(obj); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSpace(buf.Bytes()), nil
 }
 
 // writeIssue answers with one error issue at a FHIRPath location.
