@@ -42,13 +42,18 @@ const (
 // channel it runs. Load returns it; nothing in it changes afterwards, so it
 // may be shared between goroutines.
 type Config struct {
-	DataDir  string                       // where the journal lives; "--data" overrides it
-	Admin    Admin                        // the admin API, /metrics and /healthz
-	Journal  Journal                      // group commit tuning
-	Tables   map[string]map[string]string // lookup tables for transform steps
-	Channels []*Channel                   // in file order, files sorted by name
-	Version  Version                      // what every message records
-	Files    []string                     // the files it was loaded from
+	DataDir string  // where the journal lives; "--data" overrides it
+	Admin   Admin   // the admin API, /metrics and /healthz
+	Journal Journal // group commit tuning
+	// Auth, Audit and Encryption are the security settings: who may call
+	// the APIs, the audit log, and the keys that encrypt stored payloads.
+	Auth       Auth
+	Audit      Audit
+	Encryption Encryption
+	Tables     map[string]map[string]string // lookup tables for transform steps
+	Channels   []*Channel                   // in file order, files sorted by name
+	Version    Version                      // what every message records
+	Files      []string                     // the files it was loaded from
 
 	// sections records where each top-level section was defined, for
 	// Diff and for errors naming both places of a duplicate.

@@ -120,12 +120,15 @@ func listFiles(path string) ([]string, error) {
 
 // fileConfig is what one file holds.
 type fileConfig struct {
-	Version  int                          `yaml:"version"`
-	DataDir  string                       `yaml:"data_dir"`
-	Admin    Admin                        `yaml:"admin"`
-	Journal  Journal                      `yaml:"journal"`
-	Tables   map[string]map[string]string `yaml:"tables"`
-	Channels []*Channel                   `yaml:"channels"`
+	Version    int                          `yaml:"version"`
+	DataDir    string                       `yaml:"data_dir"`
+	Admin      Admin                        `yaml:"admin"`
+	Journal    Journal                      `yaml:"journal"`
+	Auth       Auth                         `yaml:"auth"`
+	Audit      Audit                        `yaml:"audit"`
+	Encryption Encryption                   `yaml:"encryption"`
+	Tables     map[string]map[string]string `yaml:"tables"`
+	Channels   []*Channel                   `yaml:"channels"`
 }
 
 // load parses, merges and validates files.
@@ -156,7 +159,7 @@ func load(files []source, reg *engine.Registry, now time.Time) (*Config, error) 
 		if d.given("version") && fc.Version != SchemaVersion {
 			d.at("version", "must be %d", SchemaVersion)
 		}
-		for _, key := range []string{"data_dir", "admin", "journal"} {
+		for _, key := range []string{"data_dir", "admin", "journal", "auth", "audit", "encryption"} {
 			if !d.given(key) {
 				continue
 			}
@@ -172,6 +175,12 @@ func load(files []source, reg *engine.Registry, now time.Time) (*Config, error) 
 				cfg.Admin = fc.Admin
 			case "journal":
 				cfg.Journal = fc.Journal
+			case "auth":
+				cfg.Auth = fc.Auth
+			case "audit":
+				cfg.Audit = fc.Audit
+			case "encryption":
+				cfg.Encryption = fc.Encryption
 			}
 		}
 		for _, name := range sortedKeys(fc.Tables) {

@@ -32,6 +32,9 @@ var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 // problem with the file it came from.
 func check(cfg *Config, reg *engine.Registry) {
 	checkSettings(cfg)
+	checkAuth(cfg)
+	checkAudit(cfg)
+	checkEncryption(cfg)
 	names := map[string]*Channel{}
 	for _, ch := range cfg.Channels {
 		c := checker{cfg: cfg, reg: reg, ch: ch, at: ch.at}
