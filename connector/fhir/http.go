@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/connector/internal/option"
-	"github.com/plexus-health/plexus/connector/internal/tlsconfig"
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 	"github.com/plexus-health/plexus/engine"
 )
 

@@ -19,7 +19,7 @@ import (
 
 	"github.com/plexus-health/plexus/connector/internal/msgtmpl"
 	"github.com/plexus-health/plexus/connector/internal/option"
-	"github.com/plexus-health/plexus/connector/internal/tlsconfig"
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 	"github.com/plexus-health/plexus/engine"
 )
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/connector/internal/option"
-	"github.com/plexus-health/plexus/connector/internal/tlsconfig"
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/format/hl7v2"
 	transport "github.com/plexus-health/plexus/transport/mllp"
