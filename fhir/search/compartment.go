@@ -32,11 +32,7 @@ func (s *Searcher) Everything(patient string, params url.Values, opts ParseOptio
 		return nil, err
 	}
 	q.Unknown = append(q.Unknown, unknown...)
-	c := &compartmentCond{ownerType: "Patient", ownerID: patient, params: map[string][]string{}}
-	for _, t := range s.spec.CompartmentTypes("Patient") {
-		c.params[t] = s.spec.Compartment("Patient", t)
-		c.types = append(c.types, t)
-	}
+	c := s.patientCompartment(patient)
 	types := append([]string{}, c.types...)
 	if !slices.Contains(types, "Patient") {
 		types = append(types, "Patient")

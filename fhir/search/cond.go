@@ -356,6 +356,10 @@ func (c *compartmentCond) where(b *builder, typ, row string) {
 	b.arg(c.ownerType)
 	b.w(" AND ", row, ".res_id = ")
 	b.arg(c.ownerID)
+	if len(c.types) == 0 {
+		b.w("))")
+		return
+	}
 	b.w(") OR (", row, ".res_type, ", row, ".res_id) IN (SELECT ", a, ".res_type, ", a, ".res_id FROM fhir_idx_reference ", a,
 		" WHERE ", a, ".target_type = ")
 	b.arg(c.ownerType)

@@ -61,7 +61,7 @@ func (s *Searcher) includes(ctx context.Context, tx *sql.Tx, q *Query, matches [
 				fresh = append(fresh, r)
 			}
 		}
-		loaded, err := s.load(ctx, tx, fresh)
+		loaded, err := s.load(ctx, tx, fresh, q.access)
 		if err != nil {
 			return nil, err
 		}
@@ -186,18 +186,23 @@ func (s *Searcher) refs(ctx context.Context, tx *sql.Tx, b *builder) ([]ref, err
 }
 
 // load reads the live resources refs name, in type and id order; those
-// that do not exist or are deleted are left out.
-func (s *Searcher) load(ctx context.Context, tx *sql.Tx, refs []ref) ([]Resource, error) {
+// that do not exist or are deleted, or that access does not admit (when it
+// is not nil), are left out.
+func (s *Searcher) load(ctx context.Context, tx *sql.Tx, refs []ref, access *accessCond) ([]Resource, error) {
 	types, ids := byType(refs)
 	var out []Resource
 	for _, t := range types {
 		err := chunks(ids[t], func(ids []string) error {
 			b := newBuilder(s.db.Dialect)
-			b.w("SELECT res_type, res_id, version_id, last_updated, resource FROM fhir_resources WHERE res_type = ")
+			b.w("SELECT r.res_type, r.res_id, r.version_id, r.last_updated, r.resource FROM fhir_resources r WHERE r.res_type = ")
 			b.arg(t)
-			b.w(" AND deleted = 0 AND res_id IN ")
+			b.w(" AND r.deleted = 0 AND r.res_id IN ")
 			b.list(ids)
-			b.w(" ORDER BY res_id")
+			if access != nil {
+				b.w(" AND ")
+				access.where(b, t, "r")
+			}
+			b.w(" ORDER BY r.res_id")
 			rows, err := tx.QueryContext(ctx, b.String(), b.args...)
 			if err != nil {
 				return fmt.Errorf("fhir/search: including: %w", err)

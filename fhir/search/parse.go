@@ -61,7 +61,8 @@ type Query struct {
 	// the self link.
 	Used []string
 
-	conds []cond
+	conds  []cond
+	access *accessCond // what the reader may see (Searcher.Restrict); nil: all
 }
 
 // SortKey is one _sort key.

@@ -67,6 +67,10 @@ type queryer interface {
 // (_sort, _count, _include...) are ignored. It runs inside tx when tx is not
 // nil (and sees that transaction's writes), else on the reader pool.
 func (s *Searcher) Match(ctx context.Context, tx *sql.Tx, typ string, params url.Values) ([]string, error) {
+	return s.match(ctx, tx, typ, params, nil)
+}
+
+func (s *Searcher) match(ctx context.Context, tx *sql.Tx, typ string, params url.Values, a *Access) ([]string, error) {
 	q, err := Parse(s.spec, typ, params, ParseOptions{Strict: true})
 	if err != nil {
 		return nil, err
@@ -74,6 +78,7 @@ func (s *Searcher) Match(ctx context.Context, tx *sql.Tx, typ string, params url
 	if typ == "" {
 		return nil, paramErr("", "", "a match needs a resource type")
 	}
+	s.Restrict(q, a)
 	b := newBuilder(s.db.Dialect)
 	b.w("SELECT r.res_id FROM fhir_resources r WHERE ")
 	s.whereClause(b, q, "r")
