@@ -211,6 +211,36 @@ func TestDestinationNetworkFailures(t *testing.T) {
 	}
 }
 
+// TestTLSAllowedClients pins the HTTP source's clients by certificate
+// name: one from the right CA but not listed is refused.
+func TestTLSAllowedClients(t *testing.T) {
+	pki := conntest.NewPKI(t)
+	client := "tls: {ca: " + pki.CA + ", cert: " + pki.ClientCert + ", key: " + pki.ClientKey + "}"
+	tests := []struct {
+		name    string
+		allowed string
+		accept  bool
+	}{
+		{"client listed", "[ris.example.org, TEST-CLIENT]", true},
+		{"client not listed", "[ris.example.org]", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recv := &conntest.Receiver{}
+			_, url := startSource(t, "tls: {cert: "+pki.ServerCert+", key: "+pki.ServerKey+", client_ca: "+pki.CA+
+				", allowed_clients: "+tt.allowed+"}", recv, nil)
+			d := newDestination(t, "url: "+url+"\ntimeout: 5s\n"+client)
+			_, err := d.Deliver(t.Context(), outbound("PIN1"))
+			if tt.accept != (err == nil) {
+				t.Fatalf("accept %v: Deliver: %v", tt.accept, err)
+			}
+			if n := len(recv.Received()); tt.accept != (n == 1) {
+				t.Errorf("engine got %d messages", n)
+			}
+		})
+	}
+}
+
 // TestTLS posts through an HTTP destination to an HTTP source over mutual
 // TLS, and checks that senders without a client certificate, or not
 // trusting the server, are refused.

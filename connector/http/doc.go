@@ -16,7 +16,7 @@
 //	  write_timeout: 60s
 //	  idle_timeout: 120s
 //	  retry_after: 5s              # Retry-After sent with 503
-//	  tls: {cert: server.crt, key: server.key, client_ca: ca.crt}
+//	  tls: {cert: server.crt, key: server.key, client_ca: ca.crt, allowed_clients: [lab-system]}
 //
 // The default content_types are application/hl7-v2,
 // x-application/hl7-v2+er7, text/*, application/json, application/*+json,

@@ -169,11 +169,11 @@ func (s *Source) Start(ctx context.Context, recv engine.Receiver) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	if s.cfg.TLS != nil {
-		tc, err := s.cfg.TLS.Load()
+		certs, err := s.cfg.TLS.Load(s.log)
 		if err != nil {
 			return fmt.Errorf("http source: %w", err)
 		}
-		srv.TLSConfig = tc
+		srv.TLSConfig = certs.Config()
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.cfg.Listen)
@@ -182,6 +182,9 @@ func (s *Source) Start(ctx context.Context, recv engine.Receiver) error {
 	}
 	s.srv, s.addr, s.recv, s.done = srv, ln.Addr(), recv, make(chan struct{})
 	s.log.Info("http source listening", "addr", ln.Addr().String(), "path", s.cfg.Path, "tls", srv.TLSConfig != nil)
+	if srv.TLSConfig == nil {
+		tlsconfig.WarnPlaintext(s.log, "http source", ln.Addr().String())
+	}
 	go func(done chan struct{}) {
 		defer close(done)
 		var err error

@@ -18,6 +18,8 @@
 //	    cert: server.crt
 //	    key: server.key
 //	    client_ca: ca.crt        # optional; requires client certificates
+//	    allowed_clients: [lab-system]  # optional; pins the partners by
+//	                             # certificate name (DNS SAN or CN)
 //
 // The destination sends each message and waits for its acknowledgement:
 //

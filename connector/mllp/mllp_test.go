@@ -29,6 +29,8 @@ func TestSourceOptions(t *testing.T) {
 		{"listen: ':2575'\nmax_connections: -1", "max_connections: must not be negative"},
 		{"listen: ':2575'\nread_timeout: -1s", "read_timeout: must not be negative"},
 		{"listen: ':2575'\ntls: {cert: a.crt}", "tls.key: required"},
+		{"listen: ':2575'\ntls: {cert: a.crt, key: a.key, client_ca: ca.crt, allowed_clients: [lab-system]}", ""},
+		{"listen: ':2575'\ntls: {cert: a.crt, key: a.key, allowed_clients: [lab-system]}", "tls.allowed_clients: needs tls.client_ca"},
 		{"listen: ':2575'\nport: 1", "field port not found"},
 		{"listen: ':2575'\nread_timeout: soon", "soon"},
 	}
@@ -391,6 +393,36 @@ func TestTLS(t *testing.T) {
 	d = newDestination(t, "address: "+src2.Addr().String()+"\ntls: {ca: "+pki.CA+", server_name: localhost}", nil)
 	if _, err := d.Deliver(t.Context(), outbound("TLS3")); err != nil {
 		t.Errorf("server TLS: %v", err)
+	}
+}
+
+// TestTLSAllowedClients pins an MLLP partner: the source accepts only
+// client certificates whose name is in allowed_clients, even from its CA.
+func TestTLSAllowedClients(t *testing.T) {
+	pki := conntest.NewPKI(t)
+	client := "tls: {ca: " + pki.CA + ", cert: " + pki.ClientCert + ", key: " + pki.ClientKey + "}"
+	tests := []struct {
+		name    string
+		allowed string
+		accept  bool
+	}{
+		{"partner listed", "[lab-system, test-client]", true},
+		{"partner not listed", "[lab-system]", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recv := &conntest.Receiver{}
+			src := startSource(t, "tls: {cert: "+pki.ServerCert+", key: "+pki.ServerKey+", client_ca: "+pki.CA+
+				", allowed_clients: "+tt.allowed+"}", recv, nil)
+			d := newDestination(t, "address: "+src.Addr().String()+"\nack_timeout: 2s\n"+client, nil)
+			_, err := d.Deliver(t.Context(), outbound("PIN1"))
+			if tt.accept != (err == nil) {
+				t.Fatalf("accept %v: Deliver: %v", tt.accept, err)
+			}
+			if n := len(recv.Received()); tt.accept != (n == 1) {
+				t.Errorf("received %d messages", n)
+			}
+		})
 	}
 }
 

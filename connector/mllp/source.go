@@ -105,16 +105,19 @@ func (s *Source) Start(ctx context.Context, recv engine.Receiver) error {
 		Logger:         s.log,
 	}
 	if s.cfg.TLS != nil {
-		tc, err := s.cfg.TLS.Load()
+		certs, err := s.cfg.TLS.Load(s.log)
 		if err != nil {
 			return fmt.Errorf("mllp source: %w", err)
 		}
-		srv.TLSConfig = tc
+		srv.TLSConfig = certs.Config()
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("mllp source: %w", err)
+	}
+	if srv.TLSConfig == nil {
+		tlsconfig.WarnPlaintext(s.log, "mllp source", ln.Addr().String())
 	}
 	s.srv, s.addr, s.recv, s.done = srv, ln.Addr(), recv, make(chan struct{})
 	go func(done chan struct{}) {

@@ -1,7 +1,18 @@
-// Package tlsconfig turns the tls sections of connector options into
-// *tls.Config values. Validate checks a section without touching the file
-// system, so that configuration validation can call it; Load reads the
-// certificate files, and is called when a connector starts.
+// Package tlsconfig turns the tls sections of the configuration (a
+// listener's Server section, a sender's Client section) into *tls.Config
+// values, for every listener and sender of Plexus: the MLLP and HTTP
+// connectors and the admin server.
+//
+// Validate checks a section without touching the file system, so that
+// configuration validation can call it; Load reads the certificate files,
+// and is called when a listener or sender starts. Both sides speak TLS 1.2
+// or later; TLS 1.2 is limited to ECDHE key exchange with AEAD ciphers
+// (AES-GCM, ChaCha20-Poly1305), TLS 1.3 uses Go's suites, all of which are
+// AEAD. A server's certificate and client CAs are re-read when their files
+// change (see Reloader), so certificates rotate without a restart.
+//
+// Loopback and WarnPlaintext are the one place that decides whether a
+// listener without TLS deserves a warning.
 package tlsconfig
 
 import (
@@ -9,20 +20,46 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"strings"
 )
 
-// Server is the tls section of a listening source.
+// CipherSuites are the TLS 1.2 cipher suites Plexus offers and accepts:
+// forward secrecy (ECDHE) and authenticated encryption (GCM, ChaCha20-
+// Poly1305) only. CBC, RC4, 3DES and static RSA key exchange are out. TLS
+// 1.3 suites are not configurable in Go and are all AEAD.
+var CipherSuites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+}
+
+// MinVersion is the oldest TLS version Plexus speaks.
+const MinVersion = tls.VersionTLS12
+
+// Server is the tls section of a listener: an MLLP or HTTP source, or the
+// admin server.
 //
 //	tls:
 //	  cert: /etc/plexus/server.crt   # PEM certificate chain, required
 //	  key: /etc/plexus/server.key    # PEM private key, required
 //	  client_ca: /etc/plexus/ca.crt  # PEM CAs; when set, clients must
 //	                                 # present a certificate they signed
+//	  allowed_clients: [lab-system]  # with client_ca: only these names
+//	                                 # (DNS SAN or subject CN) may connect
 type Server struct {
 	Cert     string `yaml:"cert"`
 	Key      string `yaml:"key"`
 	ClientCA string `yaml:"client_ca"`
+	// AllowedClients pins the partners of a listener: a client
+	// certificate signed by ClientCA is accepted only when one of its DNS
+	// names or its subject common name is in the list (compared without
+	// regard to case). Empty: any certificate ClientCA signed.
+	AllowedClients []string `yaml:"allowed_clients"`
 }
 
 // Validate checks the section; field is its name in the options ("tls"),
@@ -35,29 +72,22 @@ func (s *Server) Validate(field string) error {
 	if s.Key == "" {
 		errs = append(errs, fmt.Errorf("%s.key: required", field))
 	}
+	if len(s.AllowedClients) > 0 && s.ClientCA == "" {
+		errs = append(errs, fmt.Errorf("%s.allowed_clients: needs %s.client_ca, which verifies the names", field, field))
+	}
+	for i, name := range s.AllowedClients {
+		if strings.TrimSpace(name) == "" {
+			errs = append(errs, fmt.Errorf("%s.allowed_clients[%d]: empty name", field, i))
+		}
+	}
 	return errors.Join(errs...)
 }
 
-// Load reads the certificate files and returns the server configuration:
-// TLS 1.2 or later, and mutual TLS when ClientCA is set.
-func (s *Server) Load() (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(s.Cert, s.Key)
-	if err != nil {
-		return nil, fmt.Errorf("tls: loading certificate %q and key %q: %w", s.Cert, s.Key, err)
-	}
-	cfg := &tls.Config{
-		MinVersion:   tls.VersionTLS12,
-		Certificates: []tls.Certificate{cert},
-	}
-	if s.ClientCA != "" {
-		pool, err := loadPool(s.ClientCA)
-		if err != nil {
-			return nil, fmt.Errorf("tls: client_ca: %w", err)
-		}
-		cfg.ClientCAs = pool
-		cfg.ClientAuth = tls.RequireAndVerifyClientCert
-	}
-	return cfg, nil
+// Load reads the certificate files and returns the Reloader that serves
+// them; its Config is the listener's configuration. Failures to re-read
+// changed files later are logged on log (nil: slog.Default()).
+func (s *Server) Load(log *slog.Logger) (*Reloader, error) {
+	return newReloader(*s, log)
 }
 
 // Client is the tls section of a sending destination.
@@ -87,11 +117,12 @@ func (c *Client) Validate(field string) error {
 	return nil
 }
 
-// Load reads the files and returns the client configuration, TLS 1.2 or
-// later.
+// Load reads the files and returns the client configuration: TLS 1.2 or
+// later with CipherSuites.
 func (c *Client) Load() (*tls.Config, error) {
 	cfg := &tls.Config{
-		MinVersion:         tls.VersionTLS12,
+		MinVersion:         MinVersion,
+		CipherSuites:       CipherSuites,
 		ServerName:         c.ServerName,
 		InsecureSkipVerify: c.InsecureSkipVerify,
 	}
