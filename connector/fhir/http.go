@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/connector/internal/option"
-	"github.com/plexus-health/plexus/platform/tlsconfig"
 	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 )
 
 // DefaultTimeout bounds one fhir-http delivery, token included, when the

@@ -19,8 +19,8 @@ import (
 
 	"github.com/plexus-health/plexus/connector/internal/msgtmpl"
 	"github.com/plexus-health/plexus/connector/internal/option"
-	"github.com/plexus-health/plexus/platform/tlsconfig"
 	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 )
 
 // DefaultTimeout bounds one delivery when the options set no timeout.

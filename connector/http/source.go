@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/connector/internal/option"
-	"github.com/plexus-health/plexus/platform/tlsconfig"
 	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 )
 
 // Defaults of the source options.

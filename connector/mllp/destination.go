@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/connector/internal/option"
-	"github.com/plexus-health/plexus/platform/tlsconfig"
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/format/hl7v2"
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 	transport "github.com/plexus-health/plexus/transport/mllp"
 )
 
