@@ -11,7 +11,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // KeySize is the size of a data key in bytes (AES-256).
@@ -32,6 +34,11 @@ var idRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 // can take a rotated key file without stopping.
 type Ring struct {
 	keys atomic.Pointer[keySet]
+
+	reloadMu   sync.Mutex
+	reload     func() (*Ring, error) // see ReloadOnUnknown
+	lastReload time.Time
+	now        func() time.Time // time.Now; tests fix it
 }
 
 // keySet is one immutable generation of a ring's keys.
@@ -99,6 +106,42 @@ func checkID(id string) error {
 // opened finish with the keys they started with.
 func (r *Ring) Replace(other *Ring) { r.keys.Store(other.keys.Load()) }
 
+// ReloadOnUnknown makes Open, when it meets a key ID the ring lacks, read
+// the keys again with load and retry, at most once a second. Another
+// process may seal under a key this one has not loaded yet: plexus keys
+// rotate --reencrypt re-seals stored payloads while serve runs, and serve
+// must open them before it has noticed the new key file.
+func (r *Ring) ReloadOnUnknown(load func() (*Ring, error)) {
+	r.reloadMu.Lock()
+	defer r.reloadMu.Unlock()
+	r.reload = load
+}
+
+// reloadFor loads the keys again for a missing key ID, and reports whether
+// the ring now holds it.
+func (r *Ring) reloadFor(id string) bool {
+	r.reloadMu.Lock()
+	defer r.reloadMu.Unlock()
+	if _, ok := r.keys.Load().aeads[id]; ok {
+		return true // another caller reloaded meanwhile
+	}
+	now := time.Now
+	if r.now != nil {
+		now = r.now
+	}
+	if r.reload == nil || now().Sub(r.lastReload) < time.Second {
+		return false
+	}
+	r.lastReload = now()
+	next, err := r.reload()
+	if err != nil {
+		return false // the caller reports the unknown key; the file's error shows at the next reload
+	}
+	r.Replace(next)
+	_, ok := r.keys.Load().aeads[id]
+	return ok
+}
+
 // ActiveID returns the ID of the key Seal uses.
 func (r *Ring) ActiveID() string { return r.keys.Load().active }
 
@@ -145,6 +188,9 @@ func (r *Ring) Open(sealed, aad []byte) ([]byte, error) {
 		return nil, err
 	}
 	aead, ok := r.keys.Load().aeads[id]
+	if !ok && r.reloadFor(id) {
+		aead, ok = r.keys.Load().aeads[id]
+	}
 	if !ok {
 		return nil, &UnknownKeyError{ID: id}
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 )
 
 func key(b byte) []byte { return bytes.Repeat([]byte{b}, KeySize) }
@@ -111,6 +112,40 @@ func TestRotation(t *testing.T) {
 	}
 	if got := r.IDs(); len(got) != 2 || got[0] != "new" || got[1] != "old" || r.ActiveID() != "new" {
 		t.Errorf("IDs = %v, active %s", got, r.ActiveID())
+	}
+}
+
+func TestReloadOnUnknown(t *testing.T) {
+	rotated := mustRing(t, map[string][]byte{"old": key(1), "new": key(2)}, "new")
+	sealed, _ := rotated.Seal([]byte("x"), nil)
+	r := mustRing(t, map[string][]byte{"old": key(1)}, "old")
+	if _, err := r.Open(sealed, nil); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("without a reload: %v", err)
+	}
+	loads := 0
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	r.now = func() time.Time { return clock }
+	r.ReloadOnUnknown(func() (*Ring, error) { loads++; return rotated, nil })
+	if p, err := r.Open(sealed, nil); err != nil || string(p) != "x" || loads != 1 {
+		t.Fatalf("Open = %q, %v after %d loads", p, err, loads)
+	}
+	if r.ActiveID() != "new" {
+		t.Errorf("active after reload %s", r.ActiveID())
+	}
+	stranger := mustRing(t, map[string][]byte{"other": key(3)}, "other")
+	foreign, _ := stranger.Seal([]byte("y"), nil)
+	for range 3 {
+		if _, err := r.Open(foreign, nil); !errors.Is(err, ErrUnknownKey) {
+			t.Fatalf("foreign key: %v", err)
+		}
+	}
+	if loads != 1 {
+		t.Errorf("%d loads; a reload is tried at most once a second", loads)
+	}
+	clock = clock.Add(time.Second)
+	r.Open(foreign, nil)
+	if loads != 2 {
+		t.Errorf("%d loads; a second later the keys are read again", loads)
 	}
 }
 
