@@ -17,6 +17,7 @@ import (
 
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/validate"
+	"github.com/plexus-health/plexus/platform/auth"
 )
 
 // Batch and transaction Bundles (POST [base] with a Bundle).
@@ -56,6 +57,7 @@ type BundleProcessor struct {
 	val     *validate.Validator
 	match   Matcher
 	workers int
+	guard   *guard // the caller's scopes (authz.go); nil: no authorization
 }
 
 // NewBundleProcessor returns a processor writing to r, validating with v and
@@ -73,6 +75,8 @@ type BundleOptions struct {
 	// Return is the Prefer return preference for each entry: "minimal",
 	// "representation" (the default) or "OperationOutcome".
 	Return string
+
+	guard *guard // set by the REST handler when it enforces scopes
 }
 
 // BundleResult is the answer to a batch or transaction.
@@ -120,6 +124,7 @@ type entry struct {
 	ifMatch string
 	fullURL string
 	body    []byte
+	doc     map[string]any // the decoded resource, kept for the scope checks
 	scan    refScan
 
 	target   string   // the id the entry writes
@@ -188,6 +193,13 @@ func (p *BundleProcessor) Process(ctx context.Context, body []byte, opts BundleO
 		return wholeFailure(http.StatusBadRequest, "invalid", "Bundle.type", "Bundle.type must be batch or transaction, not "+quote(b.Type))
 	}
 	transaction := b.Type == "transaction"
+	if opts.guard != nil {
+		// A processor of this request's own, whose conditions select only
+		// what the caller may search.
+		cp := *p
+		cp.guard, cp.match = opts.guard, opts.guard.matcher(p.match)
+		p = &cp
+	}
 	for attempt := 0; ; attempt++ {
 		entries := make([]*entry, len(b.Entry))
 		for i, be := range b.Entry {
@@ -197,6 +209,7 @@ func (p *BundleProcessor) Process(ctx context.Context, body []byte, opts BundleO
 			} else {
 				e.ifMatch = be.Request.IfMatch
 				p.parseRequest(e, be.Request.Method, be.Request.URL, be.Request.IfNoneExist)
+				p.permitEntry(e)
 			}
 			entries[i] = e
 		}
@@ -678,6 +691,9 @@ func (p *BundleProcessor) prepare(e *entry, body []byte) {
 		return
 	}
 	e.prepared = pr
+	if p.guard != nil {
+		e.doc = doc
+	}
 }
 
 // decide evaluates e's conditions inside the transaction, just before its
@@ -753,6 +769,9 @@ func (p *BundleProcessor) run(ctx context.Context, w *repo.Writer, e *entry, opt
 		}
 		e.res = EntryResult{Status: http.StatusNoContent}
 		for _, id := range ids {
+			if err := p.mayWrite(ctx, w, e, auth.Delete, id); err != nil || e.failed() {
+				return err
+			}
 			v, err := w.DeleteIf(ctx, e.typ, id, e.ifMatch)
 			if err != nil {
 				return p.outcome(e, err)
@@ -780,6 +799,13 @@ func (p *BundleProcessor) run(ctx context.Context, w *repo.Writer, e *entry, opt
 		var v *repo.Version
 		var err error
 		status := http.StatusOK
+		need, id := auth.Update, e.target
+		if e.method == "POST" {
+			need, id = auth.Create, ""
+		}
+		if err := p.mayWrite(ctx, w, e, need, id); err != nil || e.failed() {
+			return err
+		}
 		if e.method == "POST" {
 			// A fresh id: no current version to look up.
 			v, err = w.CreateAs(ctx, e.prepared, e.target)
@@ -841,6 +867,9 @@ func (p *BundleProcessor) preparePatch(e *entry) {
 // (so that a concurrent writer makes it a conflict, not a lost update),
 // after validating it like any write.
 func (p *BundleProcessor) runPatch(ctx context.Context, w *repo.Writer, e *entry, opts BundleOptions) error {
+	if hide, err := p.hidden(ctx, w, e, auth.Update, e.id); hide || err != nil {
+		return err
+	}
 	cur, err := w.Read(ctx, e.typ, e.id)
 	if err != nil {
 		return p.outcome(e, err)
@@ -866,6 +895,10 @@ func (p *BundleProcessor) runPatch(ctx context.Context, w *repo.Writer, e *entry
 		e.res = EntryResult{Status: http.StatusUnprocessableEntity, Outcome: o}
 		return nil
 	}
+	e.doc = obj
+	if err := p.mayWrite(ctx, w, e, auth.Update, e.id); err != nil || e.failed() {
+		return err
+	}
 	body, err := encodeResource(obj)
 	if err != nil {
 		return err
@@ -884,6 +917,11 @@ func (p *BundleProcessor) runPatch(ctx context.Context, w *repo.Writer, e *entry
 
 // get answers a read, vread or search entry.
 func (p *BundleProcessor) get(ctx context.Context, w *repo.Writer, e *entry, opts BundleOptions) error {
+	if e.id != "" {
+		if hide, err := p.hidden(ctx, w, e, auth.Read, e.id); hide || err != nil {
+			return err
+		}
+	}
 	switch {
 	case e.vid != "":
 		v, err := p.repo.VRead(ctx, e.typ, e.id, e.vid)
@@ -1091,7 +1129,7 @@ func (s *Server) bundle(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	res := s.bundles.Process(r.Context(), raw, BundleOptions{BaseURL: s.baseURL(r), Return: preferReturn(r)})
+	res := s.bundles.Process(r.Context(), raw, BundleOptions{BaseURL: s.baseURL(r), Return: preferReturn(r), guard: guardOf(r)})
 	if res.err != nil {
 		s.log.Error("fhir: request failed", "method", r.Method, "pattern", r.Pattern, "err", res.err)
 	}

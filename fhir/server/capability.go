@@ -86,6 +86,9 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 			"operation":   validateOp,
 		}},
 	}
+	if s.opts.Authorize {
+		cs["rest"].([]map[string]any)[0]["security"] = s.security()
+	}
 	if s.opts.BaseURL == "" {
 		delete(cs["implementation"].(map[string]string), "url")
 	}
@@ -99,4 +102,32 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 // metadata is GET [base]/metadata.
 func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.caps)
+}
+
+// security is rest.security when scopes are enforced: the SMART-on-FHIR
+// service and, in the SMART oauth-uris extension, the token endpoint (and
+// the authorize endpoint when there is one).
+func (s *Server) security() map[string]any {
+	var uris []map[string]string
+	if s.opts.TokenURL != "" {
+		uris = append(uris, map[string]string{"url": "token", "valueUri": s.opts.TokenURL})
+	}
+	if s.opts.AuthorizeURL != "" {
+		uris = append(uris, map[string]string{"url": "authorize", "valueUri": s.opts.AuthorizeURL})
+	}
+	sec := map[string]any{
+		"cors": true,
+		"service": []map[string]any{{
+			"coding": []map[string]string{{"system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "SMART-on-FHIR"}},
+			"text":   "OAuth2 bearer tokens with SMART on FHIR scopes",
+		}},
+		"description": "Every interaction but /metadata needs a bearer token; SMART on FHIR v1 and v2 scopes decide what it may do and see.",
+	}
+	if len(uris) > 0 {
+		sec["extension"] = []map[string]any{{
+			"url":       "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+			"extension": uris,
+		}}
+	}
+	return sec
 }

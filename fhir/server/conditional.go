@@ -13,6 +13,7 @@ import (
 
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/search"
+	"github.com/plexus-health/plexus/platform/auth"
 )
 
 // notModified evaluates a conditional read against the current version v,
@@ -104,7 +105,7 @@ func (s *Server) createIfNoneExist(w http.ResponseWriter, r *http.Request, typ s
 	var v *repo.Version
 	status := http.StatusCreated
 	err = s.repo.Tx(r.Context(), func(tw *repo.Writer) error {
-		ids, err := s.match.Match(r.Context(), tw.Tx(), typ, q)
+		ids, err := s.matcherFor(r).Match(r.Context(), tw.Tx(), typ, q)
 		if err != nil {
 			return err
 		}
@@ -160,7 +161,7 @@ func (s *Server) conditionalUpdate(w http.ResponseWriter, r *http.Request) {
 	var v *repo.Version
 	var created bool
 	err = s.repo.Tx(r.Context(), func(tw *repo.Writer) error {
-		ids, err := s.match.Match(r.Context(), tw.Tx(), typ, q)
+		ids, err := s.matcherFor(r).Match(r.Context(), tw.Tx(), typ, q)
 		if err != nil {
 			return err
 		}
@@ -180,6 +181,11 @@ func (s *Server) conditionalUpdate(w http.ResponseWriter, r *http.Request) {
 			id = ids[0]
 		default:
 			return &preconditionError{fmt.Sprintf("the conditional update matches %d %s resources; it must match at most one", len(ids), typ)}
+		}
+		if g := guardOf(r); g != nil {
+			if err := g.mayWrite(r.Context(), tw.Tx(), auth.Update, typ, id, doc); err != nil {
+				return err
+			}
 		}
 		v, created, err = tw.Put(r.Context(), p, id, r.Header.Get("If-Match"))
 		return err
@@ -213,7 +219,7 @@ func (s *Server) conditionalDelete(w http.ResponseWriter, r *http.Request) {
 	var v *repo.Version
 	var id string
 	err := s.repo.Tx(r.Context(), func(tw *repo.Writer) error {
-		ids, err := s.match.Match(r.Context(), tw.Tx(), typ, q)
+		ids, err := s.matcherFor(r).Match(r.Context(), tw.Tx(), typ, q)
 		if err != nil {
 			return err
 		}
@@ -229,6 +235,11 @@ func (s *Server) conditionalDelete(w http.ResponseWriter, r *http.Request) {
 				}
 				if want, ok := versionOf(im); !ok || want != cur.VersionID {
 					return &repo.VersionConflictError{Type: typ, ID: id, Expected: im, Current: cur.VersionID}
+				}
+			}
+			if g := guardOf(r); g != nil {
+				if err := g.mayWrite(r.Context(), tw.Tx(), auth.Delete, typ, id, nil); err != nil {
+					return err
 				}
 			}
 			v, err = tw.Delete(r.Context(), typ, id)

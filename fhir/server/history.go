@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/fhir/repo"
+	"github.com/plexus-health/plexus/platform/auth"
 )
 
 // History Bundles. The types mirror only the members the server writes; the
@@ -81,6 +82,10 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, typ, id string)
 		}
 		count = min(n, repo.MaxCount)
 	}
+	g := guardOf(r)
+	if id != "" && s.hidden(w, r, auth.Read, typ, id) {
+		return
+	}
 	if id != "" {
 		// History of a resource that never existed is a 404, not an empty
 		// Bundle; a deleted one still has its history.
@@ -93,6 +98,12 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, typ, id string)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if g != nil && id == "" {
+		if page.Versions, err = g.visibleVersions(r.Context(), page.Versions); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 
 	base := s.baseURL(r)

@@ -53,6 +53,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		conflict *repo.VersionConflictError
 		tooBig   *http.MaxBytesError
 	)
+	if f, ok := isForbidden(err); ok {
+		writeOutcome(w, http.StatusForbidden, "forbidden", f.msg)
+		return
+	}
 	switch {
 	case errors.As(err, &deleted):
 		setVersionHeaders(w, deleted.VersionID, deleted.LastUpdated)

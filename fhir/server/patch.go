@@ -8,6 +8,7 @@ import (
 
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/validate"
+	"github.com/plexus-health/plexus/platform/auth"
 )
 
 // patchMediaType is the only patch format accepted. FHIRPath Patch (a
@@ -34,6 +35,11 @@ func patchContentType(ct string) (string, bool) {
 // is not a valid resource of the same type and id is a 422.
 func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 	typ, id := r.PathValue("type"), r.PathValue("id")
+	// What the caller may not see is absent: a patch's test operations
+	// must not probe it.
+	if s.hidden(w, r, auth.Update, typ, id) {
+		return
+	}
 	raw, ok := s.readBody(w, r)
 	if !ok {
 		return
@@ -79,6 +85,11 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 	}
 	if out := s.val.ValidateMap(obj, typ); !out.OK() {
 		writeOutcomeOf(w, http.StatusUnprocessableEntity, out)
+		return
+	}
+	// The update is pinned to the version read, so the checks hold for
+	// the write.
+	if !s.checkWrite(w, r, auth.Update, typ, id, obj) {
 		return
 	}
 	body, err := encodeResource(obj)

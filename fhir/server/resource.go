@@ -9,6 +9,7 @@ import (
 
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/validate"
+	"github.com/plexus-health/plexus/platform/auth"
 )
 
 // body reads and decodes a request body that must be one JSON object. It
@@ -96,7 +97,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	}
 	typ := r.PathValue("type")
 	raw, doc, ok := s.resource(w, r, typ)
-	if !ok {
+	if !ok || !s.checkWrite(w, r, auth.Create, typ, "", doc) {
 		return
 	}
 	if conditional {
@@ -114,6 +115,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 // read is GET [base]/[type]/[id], conditional on If-None-Match and
 // If-Modified-Since: 304 without a body when the client's copy is current.
 func (s *Server) read(w http.ResponseWriter, r *http.Request) {
+	if s.hidden(w, r, auth.Read, r.PathValue("type"), r.PathValue("id")) {
+		return
+	}
 	v, err := s.repo.Read(r.Context(), r.PathValue("type"), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -129,6 +133,11 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 
 // vread is GET [base]/[type]/[id]/_history/[vid].
 func (s *Server) vread(w http.ResponseWriter, r *http.Request) {
+	// A restricted caller's right to a version is judged on the current
+	// version: the compartment is indexed for that one only.
+	if s.hidden(w, r, auth.Read, r.PathValue("type"), r.PathValue("id")) {
+		return
+	}
 	v, err := s.repo.VRead(r.Context(), r.PathValue("type"), r.PathValue("id"), r.PathValue("vid"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -157,7 +166,22 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 		}}})
 		return
 	}
-	v, created, err := s.repo.Update(r.Context(), typ, id, raw, r.Header.Get("If-Match"))
+	var v *repo.Version
+	var created bool
+	var err error
+	if g := guardOf(r); g != nil {
+		// The checks and the write in one transaction: whether typ/id
+		// exists, and whose it is, cannot change in between.
+		err = s.repo.Tx(r.Context(), func(tw *repo.Writer) error {
+			if err := g.mayWrite(r.Context(), tw.Tx(), auth.Update, typ, id, doc); err != nil {
+				return err
+			}
+			v, created, err = tw.Update(r.Context(), typ, id, raw, r.Header.Get("If-Match"))
+			return err
+		})
+	} else {
+		v, created, err = s.repo.Update(r.Context(), typ, id, raw, r.Header.Get("If-Match"))
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -176,7 +200,19 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 	typ, id := r.PathValue("type"), r.PathValue("id")
 	// If-Match guards the deletion: the version check and the write are one
 	// transaction.
-	v, err := s.repo.DeleteIf(r.Context(), typ, id, r.Header.Get("If-Match"))
+	var v *repo.Version
+	var err error
+	if g := guardOf(r); g != nil {
+		err = s.repo.Tx(r.Context(), func(tw *repo.Writer) error {
+			if err := g.mayWrite(r.Context(), tw.Tx(), auth.Delete, typ, id, nil); err != nil {
+				return err
+			}
+			v, err = tw.DeleteIf(r.Context(), typ, id, r.Header.Get("If-Match"))
+			return err
+		})
+	} else {
+		v, err = s.repo.DeleteIf(r.Context(), typ, id, r.Header.Get("If-Match"))
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

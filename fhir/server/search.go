@@ -11,6 +11,7 @@ import (
 
 	"github.com/plexus-health/plexus/fhir/search"
 	"github.com/plexus-health/plexus/fhir/validate"
+	"github.com/plexus-health/plexus/platform/auth"
 )
 
 // Search answers: a searchset Bundle per page. The resources are pasted in
@@ -68,6 +69,13 @@ func (s *Server) searchSystem(w http.ResponseWriter, r *http.Request) {
 // resource in its compartment, paged like a search.
 func (s *Server) everything(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	if g := guardOf(r); g != nil && !g.permits(auth.Read|auth.Search, "Patient") {
+		s.fail(w, r, forbidden(auth.Read|auth.Search, "Patient"))
+		return
+	}
+	if s.hidden(w, r, auth.Read|auth.Search, "Patient", id) {
+		return
+	}
 	if _, err := s.repo.Read(r.Context(), "Patient", id); err != nil {
 		s.fail(w, r, err)
 		return
@@ -113,6 +121,15 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, typ string, p
 	if err != nil {
 		s.searchFail(w, r, err)
 		return
+	}
+	if g := guardOf(r); g != nil {
+		// In the SQL, not filtered afterwards: pages and _total count only
+		// what the caller may see. $everything reads as well as searches.
+		need := auth.Search
+		if patient != "" {
+			need |= auth.Read
+		}
+		s.search.Restrict(q, g.searchAccess(q, need))
 	}
 	page, err := s.search.Search(r.Context(), q)
 	if err != nil {

@@ -38,6 +38,7 @@ import (
 	"github.com/plexus-health/plexus/fhir/search"
 	"github.com/plexus-health/plexus/fhir/spec"
 	"github.com/plexus-health/plexus/fhir/validate"
+	"github.com/plexus-health/plexus/platform/auth"
 )
 
 // DefaultMaxBody is the default request body limit: 16 MiB, room for a large
@@ -63,6 +64,15 @@ type Options struct {
 	// Searcher answers searches, and is the Matcher when Matcher is nil.
 	// Without one, search answers 501.
 	Searcher *search.Searcher
+	// Authorize enforces SMART on FHIR scopes (authz.go): every request
+	// but /metadata needs a Principal in its context (auth.WithPrincipal,
+	// set by the authentication middleware) and may do and see only what
+	// its scopes grant. Patient and granular scopes need Searcher.
+	Authorize bool
+	// TokenURL and AuthorizeURL are the OAuth2 endpoints the
+	// CapabilityStatement names (rest.security, SMART oauth-uris) when
+	// Authorize is set.
+	TokenURL, AuthorizeURL string
 }
 
 // Server is the FHIR REST handler built by [New].
@@ -128,26 +138,26 @@ func (s *Server) routes() {
 	handle("GET /metadata", s.metadata)
 	handle("GET /_history", s.historySystem)
 	handle("POST /$validate", s.validateOp)
-	handle("POST /{type}", s.typed(s.create))
-	handle("GET /{type}/_history", s.typed(s.historyType))
+	handle("POST /{type}", s.typed(s.permit(needCreate, s.create)))
+	handle("GET /{type}/_history", s.typed(s.permit(needs(auth.Read|auth.Search), s.historyType)))
 	handle("POST /{type}/$validate", s.typed(s.validateOp))
-	handle("GET /{type}/{id}", s.typed(s.read))
-	handle("PUT /{type}/{id}", s.typed(s.update))
-	handle("DELETE /{type}/{id}", s.typed(s.delete))
-	handle("PATCH /{type}/{id}", s.typed(s.patch))
-	handle("GET /{type}/{id}/_history", s.typed(s.historyInstance))
-	handle("GET /{type}/{id}/_history/{vid}", s.typed(s.vread))
+	handle("GET /{type}/{id}", s.typed(s.permit(needs(auth.Read), s.read)))
+	handle("PUT /{type}/{id}", s.typed(s.permit(needs(auth.Update), s.update)))
+	handle("DELETE /{type}/{id}", s.typed(s.permit(needs(auth.Delete), s.delete)))
+	handle("PATCH /{type}/{id}", s.typed(s.permit(needs(auth.Update), s.patch)))
+	handle("GET /{type}/{id}/_history", s.typed(s.permit(needs(auth.Read), s.historyInstance)))
+	handle("GET /{type}/{id}/_history/{vid}", s.typed(s.permit(needs(auth.Read), s.vread)))
 
 	// Batch and transaction at the base itself ("POST /fhir") as well as
 	// "/fhir/": ServeMux would answer the former with a redirect, which
 	// most FHIR clients do not follow for a POST.
 	handle("POST /{$}", s.bundle)
 	s.mux.HandleFunc("POST "+b, s.bundle)
-	handle("PUT /{type}", s.typed(s.conditionalUpdate))
-	handle("DELETE /{type}", s.typed(s.conditionalDelete))
+	handle("PUT /{type}", s.typed(s.permit(needs(auth.Update|auth.Search), s.conditionalUpdate)))
+	handle("DELETE /{type}", s.typed(s.permit(needs(auth.Delete|auth.Search), s.conditionalDelete)))
 	if s.search != nil {
-		handle("GET /{type}", s.typed(s.searchType))
-		handle("POST /{type}/_search", s.typed(s.searchTypePost))
+		handle("GET /{type}", s.typed(s.permit(needs(auth.Search), s.searchType)))
+		handle("POST /{type}/_search", s.typed(s.permit(needs(auth.Search), s.searchTypePost)))
 		handle("GET /{$}", s.searchSystem)
 		s.mux.HandleFunc("GET "+b, s.searchSystem)
 		handle("GET /Patient/{id}/$everything", s.everything)
@@ -182,6 +192,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBody)
+	}
+	if s.opts.Authorize && !s.openPath(r) {
+		var ok bool
+		if r, ok = s.authenticate(w, r); !ok {
+			return
+		}
 	}
 	s.mux.ServeHTTP(w, r)
 }
