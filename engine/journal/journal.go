@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/platform/keyring"
 	"github.com/plexus-health/plexus/platform/store"
 )
 
@@ -44,9 +45,10 @@ type Record struct {
 
 // Journal is the message store and delivery queue of one node.
 type Journal struct {
-	db  *store.DB
-	c   *store.Committer
-	now func() time.Time
+	db   *store.DB
+	c    *store.Committer
+	now  func() time.Time
+	keys *keyring.Ring // nil: content is stored in the clear
 
 	// Statements of the ingest path, prepared once on the writer pool:
 	// preparing costs more than executing for these small inserts.
@@ -64,11 +66,14 @@ const (
 				VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING id`
 )
 
-// Options tune the journal's group commit.
+// Options tune the journal's group commit and encryption.
 type Options struct {
 	BatchSize int
 	BatchWait time.Duration
 	Queue     int
+	// Keys, when set, seal every stored payload with AES-256-GCM (see
+	// seal.go). The ring may be rotated (Replace) while the journal runs.
+	Keys *keyring.Ring
 }
 
 // Open starts a journal on db.
@@ -76,7 +81,8 @@ func Open(db *store.DB, opts Options) *Journal {
 	j := &Journal{
 		db:  db,
 		c:   store.NewCommitter(db.W, store.CommitterOptions{MaxBatch: opts.BatchSize, MaxWait: opts.BatchWait, Queue: opts.Queue}),
-		now: time.Now,
+		now:  time.Now,
+		keys: opts.Keys,
 	}
 	// A statement that fails to prepare is prepared again at each use,
 	// where the error is reported.
@@ -132,7 +138,13 @@ func (j *Journal) Append(ctx context.Context, rec *Record) error {
 		if err != nil {
 			return fmt.Errorf("journal: inserting content: %w", err)
 		}
-		if _, err := content.ExecContext(ctx, m.ID, m.Raw); err != nil {
+		// Sealing needs the message ID, which the insert just assigned:
+		// it happens in the transaction (AES-GCM costs microseconds).
+		raw, err := j.seal(m.Raw, contentAAD(m.ID))
+		if err != nil {
+			return fmt.Errorf("journal: sealing content: %w", err)
+		}
+		if _, err := content.ExecContext(ctx, m.ID, raw); err != nil {
 			return fmt.Errorf("journal: inserting content: %w", err)
 		}
 		if len(rec.Deliveries) == 0 {
@@ -144,8 +156,12 @@ func (j *Journal) Append(ctx context.Context, rec *Record) error {
 		}
 		for i := range rec.Deliveries {
 			d := &rec.Deliveries[i]
-			err := delivery.QueryRowContext(ctx,
-				m.ID, m.Channel, d.Destination, d.Lane, m.Priority, Pending, now, now, now, d.ContentType, nullable(d.Payload)).Scan(&d.ID)
+			payload, err := j.seal(d.Payload, payloadAAD(m.ID, d.Destination))
+			if err != nil {
+				return fmt.Errorf("journal: sealing payload: %w", err)
+			}
+			err = delivery.QueryRowContext(ctx,
+				m.ID, m.Channel, d.Destination, d.Lane, m.Priority, Pending, now, now, now, d.ContentType, nullable(payload)).Scan(&d.ID)
 			if err != nil {
 				return fmt.Errorf("journal: inserting delivery: %w", err)
 			}

@@ -133,6 +133,9 @@ func (j *Journal) Message(ctx context.Context, id int64) (*engine.Message, error
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("journal: reading content of message %d: %w", id, err)
 	}
+	if m.Raw, err = j.open(m.Raw, contentAAD(id), fmt.Sprintf("content of message %d", id)); err != nil {
+		return nil, err
+	}
 	if unmapped.Valid && unmapped.String != "" {
 		m.Unmapped = strings.Split(unmapped.String, "\n")
 	}
@@ -212,6 +215,9 @@ func (j *Journal) Attempts(ctx context.Context, deliveryID int64) ([]Attempt, er
 			return nil, fmt.Errorf("journal: listing attempts: %w", err)
 		}
 		a.Started, a.Duration = time.UnixMicro(started), time.Duration(dur)*time.Microsecond
+		if a.Response, err = j.open(a.Response, responseAAD(a.DeliveryID, a.Attempt, started), fmt.Sprintf("response of delivery %d attempt %d", a.DeliveryID, a.Attempt)); err != nil {
+			return nil, err
+		}
 		out = append(out, a)
 	}
 	return out, rows.Err()

@@ -36,7 +36,7 @@ type Delivery struct {
 // they must be delivered: most urgent first, then oldest.
 func (j *Journal) Pending(ctx context.Context, channel, destination string, lane, limit int) ([]Delivery, error) {
 	rows, err := j.db.R.QueryContext(ctx, `SELECT d.id, d.message_id, d.priority, d.attempts, d.next_attempt_at, d.created_at,
-			d.content_type, coalesce(d.payload, (SELECT raw FROM message_content WHERE message_id = d.message_id)), m.source, m.received_at, m.content_type, m.msg_type, m.trigger_event, m.control_id,
+			d.content_type, d.payload IS NOT NULL, coalesce(d.payload, (SELECT raw FROM message_content WHERE message_id = d.message_id)), m.source, m.received_at, m.content_type, m.msg_type, m.trigger_event, m.control_id,
 			m.sending_app, m.sending_facility, m.config_version
 		FROM deliveries d JOIN messages m ON m.id = d.message_id
 		WHERE d.channel = ? AND d.destination = ? AND d.lane = ? AND d.status = ?
@@ -50,12 +50,22 @@ func (j *Journal) Pending(ctx context.Context, channel, destination string, lane
 		d := Delivery{Channel: channel, Destination: destination, Lane: lane, Status: Pending}
 		m := &engine.Message{Channel: channel}
 		var next, created, received int64
-		if err := rows.Scan(&d.ID, &d.MessageID, &d.Priority, &d.Attempts, &next, &created, &d.ContentType, &d.Payload,
+		var own bool // the payload is the delivery's, not the message content
+		if err := rows.Scan(&d.ID, &d.MessageID, &d.Priority, &d.Attempts, &next, &created, &d.ContentType, &own, &d.Payload,
 			&m.Source, &received, &m.ContentType, &m.Type, &m.Trigger, &m.ControlID, &m.SendingApp, &m.SendingFacility,
 			&m.ConfigVersion); err != nil {
 			return nil, fmt.Errorf("journal: reading queue: %w", err)
 		}
 		d.NextAttemptAt, d.CreatedAt = time.UnixMicro(next), time.UnixMicro(created)
+		var err error
+		if own {
+			d.Payload, err = j.open(d.Payload, payloadAAD(d.MessageID, destination), fmt.Sprintf("payload of delivery %d", d.ID))
+		} else {
+			d.Payload, err = j.open(d.Payload, contentAAD(d.MessageID), fmt.Sprintf("content of message %d", d.MessageID))
+		}
+		if err != nil {
+			return nil, err
+		}
 		m.ID, m.ReceivedAt, m.Priority = d.MessageID, time.UnixMicro(received), d.Priority
 		d.Message = m
 		out = append(out, d)
@@ -81,11 +91,15 @@ type Outcome struct {
 // delivery's new state, and the message's status once all its deliveries
 // are finished. Outcomes of many workers share a transaction.
 func (j *Journal) Record(ctx context.Context, o Outcome) error {
+	response, err := j.seal(o.Response, responseAAD(o.DeliveryID, o.Attempt, o.Started.UnixMicro()))
+	if err != nil {
+		return fmt.Errorf("journal: sealing response: %w", err)
+	}
 	return j.c.Do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := j.now().UnixMicro()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO attempts (delivery_id, attempt, started_at, duration_us, outcome, error, response_status, response)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, o.DeliveryID, o.Attempt, o.Started.UnixMicro(), o.Duration.Microseconds(),
-			o.Status, o.Error, o.ResponseStatus, o.Response); err != nil {
+			o.Status, o.Error, o.ResponseStatus, response); err != nil {
 			return fmt.Errorf("journal: recording attempt: %w", err)
 		}
 		next := now
