@@ -116,7 +116,6 @@ func (s *Server) security() map[string]any {
 		uris = append(uris, map[string]string{"url": "authorize", "valueUri": s.opts.AuthorizeURL})
 	}
 	sec := map[string]any{
-		"cors": true,
 		"service": []map[string]any{{
 			"coding": []map[string]string{{"system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "SMART-on-FHIR"}},
 			"text":   "OAuth2 bearer tokens with SMART on FHIR scopes",
