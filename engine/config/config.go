@@ -9,6 +9,7 @@ import (
 	"github.com/plexus-health/plexus/engine/filter"
 	"github.com/plexus-health/plexus/engine/transform"
 	"github.com/plexus-health/plexus/format/hl7v2"
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 )
 
 // SchemaVersion is the only value the version key accepts.
@@ -28,6 +29,9 @@ const (
 const (
 	DefaultDataDir        = "./data"
 	DefaultAdminListen    = "127.0.0.1:8080"
+	DefaultAdminRate      = 100 // requests a second per client
+	DefaultAdminBurst     = 200
+	DefaultAdminMaxBody   = 32 << 20
 	DefaultBatchSize      = 256
 	DefaultBatchWait      = 0 // linger measured slower: batches fill while the previous commit syncs
 	DefaultDedupWindow    = 10 * time.Minute
@@ -60,9 +64,25 @@ type Config struct {
 	sections map[string]place
 }
 
-// Admin configures the admin HTTP server.
+// Admin configures the admin HTTP server: the admin API, /metrics,
+// /healthz and the FHIR API.
 type Admin struct {
 	Listen string `yaml:"listen"` // host:port; default 127.0.0.1:8080
+	// TLS, when set, serves HTTPS, with mutual TLS when it names a
+	// client_ca. Without it, a listen address off loopback is warned about.
+	TLS *tlsconfig.Server `yaml:"tls"`
+	// RateLimit bounds the requests of each client (principal or IP).
+	RateLimit RateLimit `yaml:"rate_limit"`
+	// MaxBody is the largest request body accepted; 0 means no limit
+	// beyond the FHIR API's own. Default 32MiB.
+	MaxBody Size `yaml:"max_body"`
+}
+
+// RateLimit is a per-client token bucket: PerSecond requests a second on
+// average, Burst at once.
+type RateLimit struct {
+	PerSecond float64 `yaml:"per_second"` // 0 turns limiting off; default 100
+	Burst     int     `yaml:"burst"`      // at least 1; default 200
 }
 
 // Journal tunes the journal writer's group commit: it commits up to

@@ -2,6 +2,7 @@ package config
 
 import (
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -97,6 +98,9 @@ func Diff(old, new *Config) Changes {
 		}
 		setting("data_dir", old.DataDir != new.DataDir)
 		setting("admin.listen", old.Admin.Listen != new.Admin.Listen)
+		setting("admin.tls", !reflect.DeepEqual(old.Admin.TLS, new.Admin.TLS))
+		setting("admin.rate_limit", old.Admin.RateLimit != new.Admin.RateLimit)
+		setting("admin.max_body", old.Admin.MaxBody != new.Admin.MaxBody)
 		setting("journal.batch_size", old.Journal.BatchSize != new.Journal.BatchSize)
 		setting("journal.batch_wait", old.Journal.BatchWait != new.Journal.BatchWait)
 	}

@@ -59,11 +59,7 @@ func checkSettings(cfg *Config) {
 	if cfg.DataDir == "" {
 		cfg.DataDir = DefaultDataDir
 	}
-	if at, ok := cfg.sections["admin"]; !ok || !at.dec.given("admin.listen") {
-		cfg.Admin.Listen = DefaultAdminListen
-	} else if msg := badListen(cfg.Admin.Listen); msg != "" {
-		at.dec.at("admin.listen", "%s", msg)
-	}
+	checkAdmin(cfg)
 	at, ok := cfg.sections["journal"]
 	switch {
 	case !ok || !at.dec.given("journal.batch_size"):
@@ -76,6 +72,41 @@ func checkSettings(cfg *Config) {
 		cfg.Journal.BatchWait = DefaultBatchWait
 	case cfg.Journal.BatchWait > maxBatchWait:
 		at.dec.at("journal.batch_wait", "must be at most %v", maxBatchWait)
+	}
+}
+
+// checkAdmin checks the admin section and fills in its defaults.
+func checkAdmin(cfg *Config) {
+	at, ok := cfg.sections["admin"]
+	given := func(key string) bool { return ok && at.dec.given("admin."+key) }
+	a := &cfg.Admin
+	if !given("listen") {
+		a.Listen = DefaultAdminListen
+	} else if msg := badListen(a.Listen); msg != "" {
+		at.dec.at("admin.listen", "%s", msg)
+	}
+	if a.TLS != nil {
+		if err := a.TLS.Validate("admin.tls"); err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				path, msg, _ := strings.Cut(line, ": ")
+				at.dec.at(path, "%s", msg)
+			}
+		}
+	}
+	switch {
+	case !given("rate_limit.per_second"):
+		a.RateLimit.PerSecond = DefaultAdminRate
+	case a.RateLimit.PerSecond < 0:
+		at.dec.at("admin.rate_limit.per_second", "must not be negative (0 turns rate limiting off)")
+	}
+	switch {
+	case !given("rate_limit.burst"):
+		a.RateLimit.Burst = DefaultAdminBurst
+	case a.RateLimit.Burst < 1:
+		at.dec.at("admin.rate_limit.burst", "must be at least 1")
+	}
+	if !given("max_body") {
+		a.MaxBody = DefaultAdminMaxBody
 	}
 }
 
