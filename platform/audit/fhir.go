@@ -287,14 +287,19 @@ var dateLayouts = []struct {
 
 // parseDate returns the range [start, end) a FHIR date or dateTime covers.
 func parseDate(v string) (start, end time.Time, err error) {
-	for _, d := range dateLayouts {
-		if t, err := time.Parse(d.layout, v); err == nil {
-			return t, d.next(t), nil
+	// Fractional seconds: the range is the instant itself, to the
+	// nanosecond. (time.Parse would accept them with the layouts below too,
+	// and make the range a whole second.)
+	if strings.Contains(v, ".") {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return t, t.Add(time.Nanosecond), nil
 		}
-	}
-	// Fractional seconds: the range is the instant itself, to the nanosecond.
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t, t.Add(time.Nanosecond), nil
+	} else {
+		for _, d := range dateLayouts {
+			if t, err := time.Parse(d.layout, v); err == nil {
+				return t, d.next(t), nil
+			}
+		}
 	}
 	return time.Time{}, time.Time{}, fmt.Errorf("%q is not a FHIR date or dateTime such as 2026-03-01 or 2026-03-01T08:00:00Z", v)
 }
