@@ -219,7 +219,11 @@ func TestTokenRefusals(t *testing.T) {
 		{"scope wider than registered", tokenForm(good(), "system/Patient.cruds system/Observation.rs"), 400, "invalid_scope"},
 		{"patient scope for a system client", tokenForm(good(), "patient/Patient.rs"), 400, "invalid_scope"},
 		{"no scope", tokenForm(good(), ""), 400, "invalid_request"},
-		{"wrong grant type", func() url.Values { v := tokenForm(good(), "system/Patient.rs"); v.Set("grant_type", "password"); return v }(), 400, "unsupported_grant_type"},
+		{"wrong grant type", func() url.Values {
+			v := tokenForm(good(), "system/Patient.rs")
+			v.Set("grant_type", "password")
+			return v
+		}(), 400, "unsupported_grant_type"},
 		{"no grant type", func() url.Values { v := tokenForm(good(), "system/Patient.rs"); v.Del("grant_type"); return v }(), 400, "invalid_request"},
 		{"wrong assertion type", func() url.Values {
 			v := tokenForm(good(), "system/Patient.rs")
