@@ -24,6 +24,8 @@ import (
 	fhirserver "github.com/plexus-health/plexus/fhir/server"
 	"github.com/plexus-health/plexus/fhir/spec"
 	"github.com/plexus-health/plexus/fhir/validate"
+	"github.com/plexus-health/plexus/platform/limit"
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 )
 
 const serveAbout = `
@@ -36,14 +38,22 @@ Every message is stored before it is acknowledged. The admin API (/api/v1),
 Prometheus metrics (/metrics), health checks (/healthz, /readyz) and the
 FHIR R4 API (/fhir: create, read, vread, update, delete, history,
 search, $everything, $validate) listen on the configuration's
-admin.listen (default 127.0.0.1:8080). There is no authentication yet:
-keep that address on loopback.
+admin.listen (default 127.0.0.1:8080), over HTTPS when admin.tls names
+a certificate (re-read when its files change, and on SIGHUP). Each
+client is rate limited (admin.rate_limit) and request bodies are capped
+(admin.max_body). A listener off loopback without TLS, the admin one or
+a channel's source, is warned about at start. There is no
+authentication yet: keep that address on loopback or behind mutual TLS.
 
 The configuration is reloaded when its files change and on SIGHUP. A
 configuration that does not validate, or whose channels cannot start, is
 refused and the running one stays. SIGINT or SIGTERM stop the node
 gracefully: sources stop accepting, in-flight messages finish, then the
 journal closes.
+
+With an encryption section, message payloads are stored encrypted
+(AES-256-GCM); the key file is read again when it changes and on SIGHUP,
+so "plexus keys rotate" needs no restart.
 
 Logs are JSON lines on standard error; they carry message IDs, control IDs,
 channel names and outcomes, never message content.
@@ -93,10 +103,16 @@ func runServe(c *cli, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	keys, err := openKeys(cfg.Encryption, log)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
+		return exitFailure
+	}
+	go keys.Run(ctx, 2*time.Second)
 
 	n, err := node.Open(ctx, node.Options{
 		DataDir: dir, Synchronous: *sync, Registry: reg, Logger: log,
-		Journal: journal.Options{BatchSize: cfg.Journal.BatchSize, BatchWait: cfg.Journal.BatchWait},
+		Journal: journal.Options{BatchSize: cfg.Journal.BatchSize, BatchWait: cfg.Journal.BatchWait, Keys: keys.Ring()},
 	})
 	if err != nil {
 		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
@@ -137,8 +153,13 @@ func runServe(c *cli, args []string) int {
 	mux.Handle("/fhir/", fhirAPI)
 	mux.Handle("/fhir", fhirAPI)
 	mux.Handle("/", api.New(n, api.Options{Metrics: n.Prometheus(), Logger: log, AllowContent: true}))
+	// Refuse a client over its rate before reading its body; the body
+	// limit comes next. Authentication, when it wraps this handler, must
+	// go outside the limiter so that it keys buckets by principal.
+	limited := limit.NewLimiter(cfg.Admin.RateLimit.PerSecond, cfg.Admin.RateLimit.Burst).
+		Wrap(limit.Body(int64(cfg.Admin.MaxBody), mux))
 	admin := &http.Server{
-		Handler:           mux,
+		Handler:           limited,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -151,17 +172,39 @@ func runServe(c *cli, args []string) int {
 		n.Close(context.Background())
 		return exitFailure
 	}
+	var adminCerts *tlsconfig.Reloader // reloaded on SIGHUP too
+	scheme := "http"
+	if cfg.Admin.TLS != nil {
+		if adminCerts, err = cfg.Admin.TLS.Load(log); err != nil {
+			fmt.Fprintf(c.stderr, "plexus serve: admin.tls: %v\n", err)
+			ln.Close()
+			n.Close(context.Background())
+			return exitFailure
+		}
+		admin.TLSConfig, scheme = adminCerts.Config(), "https"
+	} else if tlsconfig.WarnPlaintext(log, "admin", ln.Addr().String()) {
+		fmt.Fprintf(c.stderr, "WARNING: the admin API, /metrics and /fhir listen on %s without TLS: patient data crosses the network unencrypted; set admin.tls\n", ln.Addr())
+	}
 	go func() {
-		if err := admin.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		var err error
+		if adminCerts != nil {
+			err = admin.ServeTLS(ln, "", "")
+		} else {
+			err = admin.Serve(ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("admin server", "err", err)
 		}
 	}()
 	log.Info("plexus serving", "config", *cfgPath, "version", cfg.Version.Hash, "data", dir, "admin", ln.Addr().String(),
-		"channels", len(n.Channels()))
-	fmt.Fprintf(c.stdout, "plexus serving %d channels; admin API on http://%s\n", len(n.Channels()), ln.Addr())
+		"tls", adminCerts != nil, "channels", len(n.Channels()))
+	fmt.Fprintf(c.stdout, "plexus serving %d channels; admin API on %s://%s\n", len(n.Channels()), scheme, ln.Addr())
 
 	watcher := config.NewWatcher(*cfgPath, reg, cfg, config.WatcherOptions{
-		OnChange: func(_, next *config.Config) error { return n.Apply(context.Background(), next) },
+		OnChange: func(_, next *config.Config) error {
+			keys.Reload(next.Encryption, log)
+			return n.Apply(context.Background(), next)
+		},
 		OnError:  func(err error) { log.Error("configuration refused; the running one stays", "err", err) },
 	})
 	go watcher.Run(ctx)
@@ -173,7 +216,11 @@ wait:
 		select {
 		case <-hup:
 			log.Info("SIGHUP: reloading configuration")
+			keys.Reload(watcher.Current().Encryption, log)
 			watcher.Reload()
+			if adminCerts != nil {
+				adminCerts.Reload() // a failure is logged; the old certificate stays
+			}
 		case <-ctx.Done():
 			break wait
 		}

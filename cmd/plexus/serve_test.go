@@ -108,7 +108,7 @@ type serveProc struct {
 	out   *logBuffer
 }
 
-var servingRE = regexp.MustCompile(`admin API on http://(\S+)`)
+var servingRE = regexp.MustCompile(`admin API on https?://(\S+)`)
 
 func startServe(t *testing.T, cfg, data string) *serveProc {
 	t.Helper()
