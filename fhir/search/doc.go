@@ -44,4 +44,11 @@
 // already served, and no page is ever computed by OFFSET. The page, its
 // total and its included resources are read in one read-only transaction,
 // which on SQLite in WAL mode is a snapshot.
+//
+// # Access
+//
+// [Searcher.Restrict] adds an [Access] (what a reader may see, per type:
+// all, a patient's compartment, or what matches a granular query) to a
+// query as one more condition, and applies it to the included resources
+// too, so that a restricted reader's pages and totals are right.
 package search

@@ -25,6 +25,11 @@
 // parameters per type. PATCH takes JSON Patch only: a
 // FHIRPath Patch (a Parameters body) is refused with 415.
 //
+// With Options.Authorize, SMART on FHIR scopes from the request's
+// auth.Principal decide every interaction (authz.go): a patient-scoped token
+// sees its patient's compartment only, in searches (in the SQL),
+// includes, $everything, history and Bundles alike.
+//
 // The handler never logs resource content: only the method, the route and,
 // for a failure of the store, the error.
 package server
