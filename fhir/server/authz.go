@@ -189,6 +189,11 @@ func (g *guard) mayWrite(ctx context.Context, tx *sql.Tx, need auth.Interaction,
 		return forbidden(need, typ)
 	}
 	restricted := g.restricted(need, typ)
+	if g.search == nil && (restricted || need == auth.Update && !g.permits(auth.Create, typ)) {
+		// Nothing to tell whose the resource is, or whether it exists:
+		// fail closed.
+		return forbidden(need, typ)
+	}
 	if id != "" && (restricted || need == auth.Update) && g.search != nil {
 		exists, err := g.search.Admits(ctx, tx, typ, id, nil)
 		if err != nil {
@@ -291,8 +296,15 @@ func (s *Server) permit(need func(r *http.Request) auth.Interaction, h http.Hand
 		return h
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
+		g := guardOf(r)
+		if g == nil {
+			// Only the open paths come without a guard, and none of them
+			// is a typed route; refuse rather than assume.
+			writeOutcome(w, http.StatusUnauthorized, "login", "authentication is required: send a bearer token")
+			return
+		}
 		typ := r.PathValue("type")
-		if n := need(r); !guardOf(r).permits(n, typ) {
+		if n := need(r); !g.permits(n, typ) {
 			writeOutcome(w, http.StatusForbidden, "forbidden", forbidden(n, typ).Error())
 			return
 		}
