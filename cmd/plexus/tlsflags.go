@@ -1,12 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
-	"fmt"
-	"os"
+
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 )
 
 // clientTLS holds the TLS flags of a sending verb.
@@ -34,7 +34,7 @@ func (t *clientTLS) on() bool {
 }
 
 // config returns the client TLS configuration for connecting to host, or nil
-// when TLS is off.
+// when TLS is off: the same versions and suites as every Plexus sender.
 func (t *clientTLS) config(host string) (*tls.Config, error) {
 	if !t.on() {
 		return nil, nil
@@ -42,29 +42,12 @@ func (t *clientTLS) config(host string) (*tls.Config, error) {
 	if (t.cert == "") != (t.key == "") {
 		return nil, errors.New("--cert and --key must be given together")
 	}
-	cfg := &tls.Config{
-		MinVersion:         tls.VersionTLS12,
-		ServerName:         host,
+	sec := tlsconfig.Client{
+		CA: t.ca, Cert: t.cert, Key: t.key,
+		ServerName:         cmp.Or(t.serverName, host),
 		InsecureSkipVerify: t.insecure,
 	}
-	if t.serverName != "" {
-		cfg.ServerName = t.serverName
-	}
-	if t.ca != "" {
-		pool, err := loadCertPool(t.ca)
-		if err != nil {
-			return nil, err
-		}
-		cfg.RootCAs = pool
-	}
-	if t.cert != "" {
-		pair, err := tls.LoadX509KeyPair(t.cert, t.key)
-		if err != nil {
-			return nil, fmt.Errorf("loading client certificate: %w", err)
-		}
-		cfg.Certificates = []tls.Certificate{pair}
-	}
-	return cfg, nil
+	return sec.Load()
 }
 
 // serverTLS holds the TLS flags of a receiving verb.
@@ -80,6 +63,7 @@ func (t *serverTLS) register(fs *flag.FlagSet) {
 }
 
 // config returns the server TLS configuration, or nil when TLS is off.
+// The certificate is re-read when its files change, as in plexus serve.
 func (t *serverTLS) config() (*tls.Config, error) {
 	if t.cert == "" && t.key == "" {
 		if t.clientCA != "" {
@@ -90,34 +74,10 @@ func (t *serverTLS) config() (*tls.Config, error) {
 	if t.cert == "" || t.key == "" {
 		return nil, errors.New("--tls-cert and --tls-key must be given together")
 	}
-	pair, err := tls.LoadX509KeyPair(t.cert, t.key)
+	sec := tlsconfig.Server{Cert: t.cert, Key: t.key, ClientCA: t.clientCA}
+	certs, err := sec.Load(nil)
 	if err != nil {
-		return nil, fmt.Errorf("loading server certificate: %w", err)
+		return nil, err
 	}
-	cfg := &tls.Config{
-		MinVersion:   tls.VersionTLS12,
-		Certificates: []tls.Certificate{pair},
-	}
-	if t.clientCA != "" {
-		pool, err := loadCertPool(t.clientCA)
-		if err != nil {
-			return nil, err
-		}
-		cfg.ClientCAs = pool
-		cfg.ClientAuth = tls.RequireAndVerifyClientCert
-	}
-	return cfg, nil
-}
-
-// loadCertPool reads the PEM certificates in file into a new pool.
-func loadCertPool(file string) (*x509.CertPool, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("reading CA certificates: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(data) {
-		return nil, fmt.Errorf("reading CA certificates: no PEM certificate in %s", file)
-	}
-	return pool, nil
+	return certs.Config(), nil
 }
