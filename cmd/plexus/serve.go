@@ -185,6 +185,12 @@ func runServe(c *cli, args []string) int {
 	} else if tlsconfig.WarnPlaintext(log, "admin", ln.Addr().String()) {
 		fmt.Fprintf(c.stderr, "WARNING: the admin API, /metrics and /fhir listen on %s without TLS: patient data crosses the network unencrypted; set admin.tls\n", ln.Addr())
 	}
+	// Each source logged its own WARN when it started; say it plainly too.
+	for _, l := range cfg.Listeners() {
+		if !l.TLS && !tlsconfig.Loopback(l.Addr) {
+			fmt.Fprintf(c.stderr, "WARNING: channel %q (%s source) listens on %s without TLS: patient data crosses the network unencrypted; set its tls section\n", l.Channel, l.Type, l.Addr)
+		}
+	}
 	go func() {
 		var err error
 		if adminCerts != nil {
