@@ -10,9 +10,12 @@
 //	config   validate a configuration, or diff two
 //	messages list, show and resend journaled messages (via the admin API)
 //	dlq      list and replay dead-lettered deliveries (via the admin API)
+//	audit    check the audit log's hash chain and list its records
+//	keys     generate, rotate and list the keys that encrypt stored payloads
 //	hl7      work with HL7 v2 files: "plexus hl7 parse" prints their structure
 //	fhir     work with FHIR R4 data: "plexus fhir import" loads Bundles and NDJSON,
 //	         "plexus fhir reindex" rebuilds the search index
+//	clients  register, list and disable the OAuth2 clients of the authorization server
 //	convert  convert HL7 v2 messages to FHIR R4 transaction Bundles or canonical events
 //	send     send HL7 v2 messages over MLLP and report each acknowledgement
 //	listen   receive HL7 v2 messages over MLLP, store them and acknowledge them
@@ -74,8 +77,11 @@ func init() {
 		{"config", "validate a configuration, or diff two (config validate|diff)", runConfig},
 		{"messages", "list, show and resend journaled messages (messages list|show|resend)", runMessages},
 		{"dlq", "list and replay dead-lettered deliveries (dlq list|replay)", runDLQ},
+		{"audit", "check and list the tamper-evident audit log (audit verify|list)", runAudit},
+		{"keys", "manage the keys that encrypt stored payloads (keys generate|rotate|list)", runKeys},
 		{"hl7", "work with HL7 v2 files (hl7 parse)", runHL7},
 		{"fhir", "work with FHIR R4 data (fhir import: load Bundles and NDJSON; fhir reindex)", runFHIR},
+		{"clients", "register, list and disable OAuth2 clients (clients add|list|disable|enable)", runClients},
 		{"convert", "convert HL7 v2 messages to FHIR R4 Bundles or canonical events (convert [--to fhir|events] FILE...)", runConvert},
 		{"send", "send HL7 v2 messages over MLLP", runSend},
 		{"listen", "receive, store and acknowledge HL7 v2 messages over MLLP", runListen},
