@@ -9,7 +9,9 @@
 //
 //	version: 1                          # optional; the only version is 1
 //	data_dir: ./data                    # default ./data; plexus serve --data overrides it
-//	admin: {listen: 127.0.0.1:8080}     # admin API, /metrics, /healthz; this is the default
+//	admin: {listen: 127.0.0.1:8080}     # admin API, /metrics, /healthz, /fhir; this is the default
+//	                                    # also tls (platform/tlsconfig.Server), rate_limit
+//	                                    # {per_second: 100, burst: 200}, max_body: 32MiB
 //	journal: {batch_size: 256, batch_wait: 0s}   # group commit; these are the defaults
 //	tables:                             # lookup tables for transform steps
 //	  patient-class: {I: inpatient, O: outpatient}
