@@ -10,6 +10,7 @@
 //	config   validate a configuration, or diff two
 //	messages list, show and resend journaled messages (via the admin API)
 //	dlq      list and replay dead-lettered deliveries (via the admin API)
+//	audit    check the audit log's hash chain and list its records
 //	keys     generate, rotate and list the keys that encrypt stored payloads
 //	hl7      work with HL7 v2 files: "plexus hl7 parse" prints their structure
 //	fhir     work with FHIR R4 data: "plexus fhir import" loads Bundles and NDJSON,
@@ -76,6 +77,7 @@ func init() {
 		{"config", "validate a configuration, or diff two (config validate|diff)", runConfig},
 		{"messages", "list, show and resend journaled messages (messages list|show|resend)", runMessages},
 		{"dlq", "list and replay dead-lettered deliveries (dlq list|replay)", runDLQ},
+		{"audit", "check and list the tamper-evident audit log (audit verify|list)", runAudit},
 		{"keys", "manage the keys that encrypt stored payloads (keys generate|rotate|list)", runKeys},
 		{"hl7", "work with HL7 v2 files (hl7 parse)", runHL7},
 		{"fhir", "work with FHIR R4 data (fhir import: load Bundles and NDJSON; fhir reindex)", runFHIR},
