@@ -54,6 +54,7 @@ import (
 	"github.com/plexus-health/plexus/engine/config"
 	"github.com/plexus-health/plexus/engine/journal"
 	"github.com/plexus-health/plexus/engine/node"
+	"github.com/plexus-health/plexus/platform/auth"
 )
 
 // Engine is what the API serves: the node's journal, its running channels
@@ -81,8 +82,10 @@ type Options struct {
 	// destination responses. When false they answer 403 to everyone.
 	AllowContent bool
 	// CanViewContent decides, when AllowContent is set, whether a request
-	// may see content. LoopbackOnly when nil. Authentication will plug its
-	// permission check in here.
+	// may see content. When nil: an authenticated request (an
+	// auth.Principal in its context) may if the principal holds the "phi"
+	// permission, an unauthenticated one if LoopbackOnly allows it.
+	// accounts.CanViewContent checks the permission alone.
 	CanViewContent func(r *http.Request) bool
 	// ReadyTimeout bounds the store query of /readyz; 2s when zero.
 	ReadyTimeout time.Duration
@@ -110,7 +113,7 @@ func New(e Engine, opts Options) http.Handler {
 		s.log = slog.Default()
 	}
 	if s.opts.CanViewContent == nil {
-		s.opts.CanViewContent = LoopbackOnly
+		s.opts.CanViewContent = principalOrLoopback
 	}
 	if s.opts.ReadyTimeout <= 0 {
 		s.opts.ReadyTimeout = 2 * time.Second
@@ -239,6 +242,16 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // canViewContent reports whether r may see message content.
 func (s *server) canViewContent(r *http.Request) bool {
 	return s.opts.AllowContent && s.opts.CanViewContent(r)
+}
+
+// principalOrLoopback lets the request's principal see content if it holds
+// the "phi" permission, and a request with no principal if LoopbackOnly
+// allows it.
+func principalOrLoopback(r *http.Request) bool {
+	if p, ok := auth.FromContext(r.Context()); ok {
+		return p.HasPermission("phi")
+	}
+	return LoopbackOnly(r)
 }
 
 // LoopbackOnly allows a request that comes from a loopback address and names

@@ -7,10 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
+
+	"github.com/plexus-health/plexus/platform/accounts"
 )
 
 // Client calls the admin API of a running "plexus serve". An error answer
@@ -21,6 +25,38 @@ type Client struct {
 	BaseURL string
 	// HTTP sends the requests; http.DefaultClient when nil.
 	HTTP *http.Client
+	// APIKey, when set, is sent as "Authorization: Bearer <key>" with
+	// every request. ResolveAPIKey finds the one the CLI should use.
+	APIKey string
+}
+
+// APIKeyEnv is the environment variable ResolveAPIKey reads.
+const APIKeyEnv = "PLEXUS_API_KEY"
+
+// ResolveAPIKey returns the API key a command-line client should send:
+// flagKey if set, else $PLEXUS_API_KEY, else the local admin key that
+// "plexus serve" wrote in dataDir (accounts.LocalKeyFile), else "" (the
+// server then answers 401 unless it lets anonymous callers in). Only a
+// key file that exists but cannot be read is an error.
+func ResolveAPIKey(flagKey, dataDir string) (string, error) {
+	if flagKey != "" {
+		return strings.TrimSpace(flagKey), nil
+	}
+	if k := os.Getenv(APIKeyEnv); k != "" {
+		return strings.TrimSpace(k), nil
+	}
+	if dataDir == "" {
+		return "", nil
+	}
+	path := accounts.LocalKeyPath(dataDir)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("plexus api: reading the API key: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // ListMessages returns one page of messages matching q, newest first. Pass
@@ -166,6 +202,9 @@ func (c *Client) send(ctx context.Context, method, path string, q url.Values, bo
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
+	if c.APIKey != "" {
+		req.Header.Set("Authorization", "Bearer "+c.APIKey)
+	}
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient

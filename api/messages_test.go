@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/engine/journal"
+	"github.com/plexus-health/plexus/platform/auth"
 )
 
 func TestListMessagesFilters(t *testing.T) {
@@ -328,6 +329,28 @@ func TestContent(t *testing.T) {
 			h.ServeHTTP(w, r)
 			if w.Code != tt.code {
 				t.Errorf("remote %s host %s: %d, want %d", tt.remote, tt.host, w.Code, tt.code)
+			}
+		}
+	})
+	t.Run("default asks the principal when there is one", func(t *testing.T) {
+		f := newFixture(t, Options{})
+		h := New(f.eng, Options{AllowContent: true, Logger: slog.New(slog.DiscardHandler)})
+		path := fmt.Sprintf("/api/v1/messages/%d/content", f.data.adt[0].Msg.ID)
+		for _, tt := range []struct {
+			remote string
+			perms  []string
+			code   int
+		}{
+			{"127.0.0.1:5000", nil, 403}, // loopback, but the principal lacks phi
+			{"192.0.2.1:5000", []string{"phi"}, 200},
+		} {
+			r := httptest.NewRequest("GET", path, nil)
+			r.RemoteAddr, r.Host = tt.remote, "localhost:8080"
+			r = r.WithContext(auth.WithPrincipal(r.Context(), &auth.Principal{Kind: auth.KindAPIKey, Subject: "k", Roles: []string{"viewer"}, Permissions: tt.perms}))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != tt.code {
+				t.Errorf("remote %s permissions %q: %d, want %d", tt.remote, tt.perms, w.Code, tt.code)
 			}
 		}
 	})
