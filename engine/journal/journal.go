@@ -79,8 +79,8 @@ type Options struct {
 // Open starts a journal on db.
 func Open(db *store.DB, opts Options) *Journal {
 	j := &Journal{
-		db:  db,
-		c:   store.NewCommitter(db.W, store.CommitterOptions{MaxBatch: opts.BatchSize, MaxWait: opts.BatchWait, Queue: opts.Queue}),
+		db:   db,
+		c:    store.NewCommitter(db.W, store.CommitterOptions{MaxBatch: opts.BatchSize, MaxWait: opts.BatchWait, Queue: opts.Queue}),
 		now:  time.Now,
 		keys: opts.Keys,
 	}
