@@ -25,6 +25,9 @@ var tokens = map[string]*auth.Principal{
 	"user-read":  {Kind: auth.KindClient, Subject: "app", Scopes: []string{"user/*.read"}},
 	"user-write": {Kind: auth.KindClient, Subject: "app", Scopes: []string{"user/*.write"}},
 	"system":     {Kind: auth.KindClient, Subject: "app", Scopes: []string{"system/*.*"}},
+	"mixed":      {Kind: auth.KindClient, Subject: "app", Scopes: []string{"user/Practitioner.rs patient/Observation.rs"}, Patient: "p1"},
+	"admin":      {Kind: auth.KindUser, Subject: "root", Roles: []string{"admin"}},
+	"bad-scope":  {Kind: auth.KindClient, Subject: "app", Scopes: []string{"patient/observation.rs"}, Patient: "p1"},
 }
 
 // authzServer serves a handler enforcing scopes behind a test middleware
@@ -120,6 +123,10 @@ func TestAuthzReads(t *testing.T) {
 		{"/fhir/Patient?_revinclude=Observation:subject", "pt1-lab", want{status: 403}},
 		{"/fhir/Patient?_revinclude=Observation:subject", "system", want{200, ids("Patient/p1", "Patient/p2"), allObs}},
 		{"/fhir/Practitioner?_revinclude=Observation:performer", "user-read", want{200, ids("Practitioner/dr"), allObs}},
+		{"/fhir/Practitioner?_revinclude=Observation:performer", "mixed", want{200, ids("Practitioner/dr"), p1Obs}},
+		{"/fhir/Observation?_include=Observation:performer", "mixed", want{200, p1Obs, ids("Practitioner/dr")}},
+		{"/fhir/Observation", "admin", want{status: 403}},
+		{"/fhir/Observation", "bad-scope", want{status: 403}},
 		// System search: permitted types only.
 		{"/fhir/?_type=Observation,Condition", "pt1-obs", want{200, p1Obs, nil}},
 		{"/fhir/?_type=Observation,Condition", "pt1", want{200, ids("Condition/c1", "Observation/o1-lab", "Observation/o1-vital"), nil}},
