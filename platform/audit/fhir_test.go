@@ -3,12 +3,11 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
-
-	"net/http/httptest"
 
 	"github.com/plexus-health/plexus/fhir/validate"
 	"github.com/plexus-health/plexus/platform/auth"
