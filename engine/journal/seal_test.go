@@ -276,7 +276,8 @@ func TestRotationAndReseal(t *testing.T) {
 
 // BenchmarkAppendEncryption measures ingest (a 1 KB message with two
 // deliveries, one with its own payload, from parallel writers) in the
-// clear and sealed, in the same run: compare the two ns/op.
+// clear and sealed, in the same run: compare the two ns/op. Sealing costs
+// microseconds against a commit's tens of microseconds per message.
 func BenchmarkAppendEncryption(b *testing.B) {
 	raw := []byte("MSH|^~\\&|A|B|||||ADT^A01|1|P|2.5\rPID|||MRN1||" + strings.Repeat("X", 1000) + "\r")
 	for _, bc := range []struct {
@@ -288,6 +289,8 @@ func BenchmarkAppendEncryption(b *testing.B) {
 			defer db.Close()
 			defer j.Close()
 			b.SetBytes(int64(len(raw)))
+			b.SetParallelism(16) // enough writers for group commit to batch
+			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					rec := &Record{Msg: &engine.Message{Channel: "adt", Source: "bench", ContentType: engine.ContentHL7v2, Raw: raw, Status: engine.StatusReceived},
