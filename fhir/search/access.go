@@ -141,15 +141,36 @@ func (s *Searcher) patientCompartment(id string) *compartmentCond {
 	return c
 }
 
-// Restrict limits q to what a admits: its matches, their count and what
-// _include and _revinclude bring in. A nil a leaves q as it is.
+// Restrict limits q to what a admits: its matches, their count, what
+// _include and _revinclude bring in, and the resources its chains and _has
+// parameters test. a should list every type the reader may see, not only
+// q's. A nil a leaves q as it is.
 func (s *Searcher) Restrict(q *Query, a *Access) {
 	if a == nil {
 		return
 	}
 	c := s.compile(a)
 	q.access = c
+	restrictNested(q.conds, c)
 	q.conds = append(q.conds, c)
+}
+
+// restrictNested adds c to the resources chains and _has look at, so that a
+// restricted reader cannot test what it may not see through them
+// (Observation?performer:Practitioner.name=x).
+func restrictNested(conds []cond, c *accessCond) {
+	for _, x := range conds {
+		switch x := x.(type) {
+		case *chainCond:
+			for i := range x.targets {
+				restrictNested(x.targets[i].conds, c)
+				x.targets[i].conds = append(x.targets[i].conds, c)
+			}
+		case *hasCond:
+			restrictNested(x.conds, c)
+			x.conds = append(x.conds, c)
+		}
+	}
 }
 
 // Admits reports whether the live resource typ/id exists and a admits it,

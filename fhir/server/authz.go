@@ -149,18 +149,11 @@ func (g *guard) access(need auth.Interaction, types []string) *search.Access {
 	return a
 }
 
-// searchAccess is the access of a search query: over every type when the
-// query may bring in others (system search, _include, _revinclude), else
-// over the query's own types.
-func (g *guard) searchAccess(q *search.Query, need auth.Interaction) *search.Access {
-	types := q.Types
-	if q.Type != "" {
-		types = []string{q.Type}
-	}
-	if len(types) == 0 || len(q.Include) > 0 || len(q.RevInclude) > 0 {
-		types = g.spec.Resources()
-	}
-	return g.access(need, types)
+// searchAccess is the access of a search: over every type, since a query
+// reaches beyond its own types through _include, _revinclude, chains and
+// _has.
+func (g *guard) searchAccess(need auth.Interaction) *search.Access {
+	return g.access(need, g.spec.Resources())
 }
 
 // visible reports whether the caller may see the live resource typ/id for
@@ -270,7 +263,7 @@ func (gm *guardedMatcher) Match(ctx context.Context, tx *sql.Tx, typ string, par
 	if !gm.g.permits(auth.Search, typ) {
 		return nil, nil
 	}
-	a := gm.g.access(auth.Search, []string{typ})
+	a := gm.g.searchAccess(auth.Search)
 	if a == nil {
 		return gm.m.Match(ctx, tx, typ, params)
 	}

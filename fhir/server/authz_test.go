@@ -26,6 +26,7 @@ var tokens = map[string]*auth.Principal{
 	"user-write": {Kind: auth.KindClient, Subject: "app", Scopes: []string{"user/*.write"}},
 	"system":     {Kind: auth.KindClient, Subject: "app", Scopes: []string{"system/*.*"}},
 	"mixed":      {Kind: auth.KindClient, Subject: "app", Scopes: []string{"user/Practitioner.rs patient/Observation.rs"}, Patient: "p1"},
+	"pt1-pat":    {Kind: auth.KindClient, Subject: "app", Scopes: []string{"patient/Patient.rs"}, Patient: "p1"},
 	"admin":      {Kind: auth.KindUser, Subject: "root", Roles: []string{"admin"}},
 	"bad-scope":  {Kind: auth.KindClient, Subject: "app", Scopes: []string{"patient/observation.rs"}, Patient: "p1"},
 }
@@ -125,6 +126,14 @@ func TestAuthzReads(t *testing.T) {
 		{"/fhir/Practitioner?_revinclude=Observation:performer", "user-read", want{200, ids("Practitioner/dr"), allObs}},
 		{"/fhir/Practitioner?_revinclude=Observation:performer", "mixed", want{200, ids("Practitioner/dr"), p1Obs}},
 		{"/fhir/Observation?_include=Observation:performer", "mixed", want{200, p1Obs, ids("Practitioner/dr")}},
+		// Chains and _has test only what the token may see.
+		{"/fhir/Observation?performer:Practitioner.name=House", "pt1", want{200, nil, nil}},
+		{"/fhir/Observation?performer:Practitioner.name=House", "mixed", want{200, p1Obs, nil}},
+		{"/fhir/Observation?subject:Patient.name=One", "pt1", want{200, p1Obs, nil}},
+		{"/fhir/Observation?subject:Patient.name=One", "pt1-obs", want{200, nil, nil}},
+		{"/fhir/Patient?_has:Observation:subject:category=laboratory", "pt1", want{200, ids("Patient/p1"), nil}},
+		{"/fhir/Patient?_has:Observation:subject:category=laboratory", "pt1-pat", want{200, nil, nil}},
+		{"/fhir/Patient?_has:Observation:subject:category=laboratory", "system", want{200, ids("Patient/p1", "Patient/p2"), nil}},
 		{"/fhir/Observation", "admin", want{status: 403}},
 		{"/fhir/Observation", "bad-scope", want{status: 403}},
 		// System search: permitted types only.

@@ -129,7 +129,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, typ string, p
 		if patient != "" {
 			need |= auth.Read
 		}
-		s.search.Restrict(q, g.searchAccess(q, need))
+		s.search.Restrict(q, g.searchAccess(need))
 	}
 	page, err := s.search.Search(r.Context(), q)
 	if err != nil {
