@@ -176,27 +176,52 @@ func restrictNested(conds []cond, c *accessCond) {
 // Admits reports whether the live resource typ/id exists and a admits it,
 // inside tx when tx is not nil. A nil a admits every live resource.
 func (s *Searcher) Admits(ctx context.Context, tx *sql.Tx, typ, id string, a *Access) (bool, error) {
-	b := newBuilder(s.db.Dialect)
-	b.w("SELECT COUNT(*) FROM fhir_resources r WHERE r.res_type = ")
-	b.arg(typ)
-	b.w(" AND r.res_id = ")
-	b.arg(id)
-	b.w(" AND r.deleted = 0")
+	ok, err := s.Admitted(ctx, tx, typ, []string{id}, a)
+	return ok[id], err
+}
+
+// Admitted returns which of the resources of typ named by ids are live and
+// admitted by a (every live one when a is nil), inside tx when tx is not
+// nil: a history page is checked in a query per type, not one per entry.
+func (s *Searcher) Admitted(ctx context.Context, tx *sql.Tx, typ string, ids []string, a *Access) (map[string]bool, error) {
+	var c *accessCond
 	if a != nil {
-		b.w(" AND ")
-		s.compile(a).where(b, typ, "r")
+		c = s.compile(a)
 	}
-	var qr interface {
-		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	} = s.db.R
+	var qr queryer = s.db.R
 	if tx != nil {
 		qr = tx
 	}
-	var n int
-	if err := qr.QueryRowContext(ctx, b.String(), b.args...).Scan(&n); err != nil {
-		return false, fmt.Errorf("fhir/search: checking access to %s: %w", typ, err)
+	out := make(map[string]bool, len(ids))
+	err := chunks(ids, func(ids []string) error {
+		b := newBuilder(s.db.Dialect)
+		b.w("SELECT r.res_id FROM fhir_resources r WHERE r.res_type = ")
+		b.arg(typ)
+		b.w(" AND r.res_id IN ")
+		b.list(ids)
+		b.w(" AND r.deleted = 0")
+		if c != nil {
+			b.w(" AND ")
+			c.where(b, typ, "r")
+		}
+		rows, err := qr.QueryContext(ctx, b.String(), b.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fhir/search: checking access to %s: %w", typ, err)
 	}
-	return n > 0, nil
+	return out, nil
 }
 
 // MatchWithin is [Searcher.Match] limited to what a admits: a conditional

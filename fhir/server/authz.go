@@ -358,15 +358,34 @@ func (s *Server) checkWrite(w http.ResponseWriter, r *http.Request, need auth.In
 // leads on.
 func (g *guard) visibleVersions(ctx context.Context, vs []*repo.Version) ([]*repo.Version, error) {
 	const need = auth.Read | auth.Search
-	out := vs[:0]
+	// Which ids of each restricted type are visible, one query per type.
+	restricted := make(map[string][]string)
 	for _, v := range vs {
-		ok, err := g.visible(ctx, nil, need, v.Type, v.ID)
+		if g.permits(need, v.Type) && g.restricted(need, v.Type) {
+			restricted[v.Type] = append(restricted[v.Type], v.ID)
+		}
+	}
+	seen := make(map[string]map[string]bool, len(restricted))
+	for typ, ids := range restricted {
+		if g.search == nil {
+			seen[typ] = nil // fail closed
+			continue
+		}
+		ok, err := g.search.Admitted(ctx, nil, typ, ids, g.access(need, []string{typ}))
 		if err != nil {
 			return nil, err
 		}
-		if ok {
-			out = append(out, v)
+		seen[typ] = ok
+	}
+	out := vs[:0]
+	for _, v := range vs {
+		if !g.permits(need, v.Type) {
+			continue
 		}
+		if ok, checked := seen[v.Type]; checked && !ok[v.ID] {
+			continue
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }
