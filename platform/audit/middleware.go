@@ -18,9 +18,9 @@ import (
 //
 // The principal is the one authentication named: mount Middleware outside
 // the authentication middleware so that refused requests are recorded
-// too, and have authentication call NotePrincipal; or inside it, where the
-// request's context carries the Principal (auth.FromContext). A request
-// with neither is recorded as anonymous.
+// too, with Attribute inside it (or authentication calling NotePrincipal);
+// or inside it, where the request's context carries the Principal
+// (auth.FromContext). A request with neither is recorded as anonymous.
 //
 // The entry is recorded before the handler's answer is complete, and a
 // client that goes away does not cancel it. When recording fails the
@@ -80,6 +80,24 @@ func (n *note) get() *auth.Principal {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return n.p
+}
+
+// Attribute returns next with the principal in each request's context
+// passed out to the enclosing Middleware. Mount it inside authentication
+// middleware that does not call NotePrincipal itself (such as
+// auth.RequireBearer), with Middleware outside:
+//
+//	audit.Middleware(log, classify)(auth.RequireBearer(v, audit.Attribute(h)))
+//
+// so that requests authentication refuses are recorded too, and the others
+// with their principal.
+func Attribute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := auth.FromContext(r.Context()); ok {
+			NotePrincipal(r.Context(), p)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // NotePrincipal tells the Middleware around the request with context ctx

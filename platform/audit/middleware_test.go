@@ -153,3 +153,34 @@ func TestMiddlewareInsideAuthentication(t *testing.T) {
 		t.Errorf("recorded %+v", r.Entry)
 	}
 }
+
+// TestAttribute wires the middleware as serve does, around
+// auth.RequireBearer-style authentication that knows nothing of the audit
+// log: Attribute passes the principal out.
+func TestAttribute(t *testing.T) {
+	_, l := openTest(t, Options{})
+	authn := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") != "Bearer good" {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			p := &auth.Principal{Kind: auth.KindClient, Subject: "backend", TokenID: "jti-7"}
+			next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+		})
+	}
+	srv := httptest.NewServer(Middleware(l, FHIRClassifier("/fhir"))(authn(Attribute(fhirStub))))
+	defer srv.Close()
+	do(t, "GET", srv.URL+"/fhir/Patient/1", "", "Authorization", "Bearer good")
+	do(t, "GET", srv.URL+"/fhir/Patient/2", "", "Authorization", "Bearer bad")
+	recs, _, err := l.Query(context.Background(), Filter{})
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	if r := recs[1]; r.Subject != "backend" || r.TokenID != "jti-7" || r.Status != 200 || r.ResourceID != "1" {
+		t.Errorf("authenticated request recorded as %+v", r.Entry)
+	}
+	if r := recs[0]; r.Subject != "" || r.Status != 401 || r.Outcome != OutcomeFailure || r.ResourceID != "2" {
+		t.Errorf("refused request recorded as %+v", r.Entry)
+	}
+}
