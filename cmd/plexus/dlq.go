@@ -45,7 +45,11 @@ func runDLQ(c *cli, args []string) int {
 		return cmd.usageError(c, "a sub-command is required: list or replay")
 	}
 	ctx := context.Background()
-	cl := admin.client()
+	cl, err := admin.client()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus dlq: %v\n", err)
+		return exitFailure
+	}
 	switch pos[0] {
 	case "list":
 		ds, err := cl.DeadLetters(ctx, api.DeadLetterQuery{Channel: *channel, Destination: *dest, Limit: *limit})

@@ -12,6 +12,8 @@
 //	dlq      list and replay dead-lettered deliveries (via the admin API)
 //	audit    check the audit log's hash chain and list its records
 //	keys     generate, rotate and list the keys that encrypt stored payloads
+//	users    add, list and disable the users of the admin API and their roles
+//	apikeys  create, list and revoke the admin API keys of systems
 //	hl7      work with HL7 v2 files: "plexus hl7 parse" prints their structure
 //	fhir     work with FHIR R4 data: "plexus fhir import" loads Bundles and NDJSON,
 //	         "plexus fhir reindex" rebuilds the search index
@@ -79,6 +81,8 @@ func init() {
 		{"dlq", "list and replay dead-lettered deliveries (dlq list|replay)", runDLQ},
 		{"audit", "check and list the tamper-evident audit log (audit verify|list)", runAudit},
 		{"keys", "manage the keys that encrypt stored payloads (keys generate|rotate|list)", runKeys},
+		{"users", "manage who may log in to the admin API (users add|list|disable|enable)", runUsers},
+		{"apikeys", "manage the admin API keys of systems (apikeys create|list|revoke)", runAPIKeys},
 		{"hl7", "work with HL7 v2 files (hl7 parse)", runHL7},
 		{"fhir", "work with FHIR R4 data (fhir import: load Bundles and NDJSON; fhir reindex)", runFHIR},
 		{"clients", "register, list and disable OAuth2 clients (clients add|list|disable|enable)", runClients},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/plexus-health/plexus/api"
+	"github.com/plexus-health/plexus/engine/config"
 )
 
 const messagesAbout = `
@@ -25,22 +26,32 @@ API (--server, default http://127.0.0.1:8080).
   plexus messages resend ID      queue every delivery of the message again
 
 TIME is RFC 3339 (2024-01-31T08:00:00Z) or a duration back from now (2h).
-Add --json for machine-readable output.
+Add --json for machine-readable output. The API key sent is --api-key, else
+$PLEXUS_API_KEY, else the admin.key that plexus serve wrote in --data.
 `
 
 // adminFlags are the flags shared by the verbs that talk to the admin API.
 type adminFlags struct {
 	server  *string
 	jsonOut *bool
+	apiKey  *string
+	dataDir *string
 }
 
 func (a *adminFlags) register(cmd *command) {
 	a.server = cmd.flags.String("server", "http://127.0.0.1:8080", "the admin API `URL` of plexus serve")
 	a.jsonOut = cmd.flags.Bool("json", false, "print JSON")
+	a.apiKey = cmd.flags.String("api-key", "", "the API `key` to send (default $"+api.APIKeyEnv+", else the data directory's admin.key)")
+	a.dataDir = cmd.flags.String("data", config.DefaultDataDir, "the data `directory` whose admin.key to send when no key is given")
 }
 
-func (a *adminFlags) client() *api.Client {
-	return &api.Client{BaseURL: strings.TrimSuffix(*a.server, "/")}
+// client returns the admin API client with the key ResolveAPIKey finds.
+func (a *adminFlags) client() (*api.Client, error) {
+	key, err := api.ResolveAPIKey(*a.apiKey, *a.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	return &api.Client{BaseURL: strings.TrimSuffix(*a.server, "/"), APIKey: key}, nil
 }
 
 // parseTime reads an RFC 3339 time or a duration back from now.
@@ -97,7 +108,11 @@ func runMessages(c *cli, args []string) int {
 		return cmd.usageError(c, "--to: %v", err)
 	}
 	ctx := context.Background()
-	cl := admin.client()
+	cl, err := admin.client()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus messages: %v\n", err)
+		return exitFailure
+	}
 	id := func() (int64, bool) {
 		if len(pos) != 2 {
 			return 0, false
