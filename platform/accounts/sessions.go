@@ -53,6 +53,10 @@ func validToken(s string) bool {
 	return err == nil && len(b) == tokenBytes
 }
 
+// invalidName stands for any user name checkName refuses; it is itself
+// not a valid name, so it matches no user.
+const invalidName = "(invalid name)"
+
 // lockedError is ErrLocked with how long the caller must wait.
 type lockedError struct{ wait time.Duration }
 
@@ -71,6 +75,12 @@ func (e *lockedError) RetryAfter() time.Duration { return e.wait }
 // each further failure.
 func (a *Accounts) Login(ctx context.Context, user, password, remote string) (*Session, error) {
 	addr := remoteHost(remote)
+	if checkName(user) != nil {
+		// No such user can exist. Counting and reporting it under one
+		// short key keeps a flood of long made-up names from filling
+		// the limiter's memory or the audit log.
+		user = invalidName
+	}
 	s, err := a.login(ctx, user, password, addr)
 	if a.opts.OnLogin != nil {
 		a.opts.OnLogin(ctx, user, addr, err == nil)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -283,5 +284,26 @@ func TestSessionsStoreOnlyDigests(t *testing.T) {
 	var hash string
 	if err := f.a.db.R.QueryRow(`SELECT password_hash FROM users WHERE name = 'ana'`).Scan(&hash); err != nil || hash == pw || hash[:10] != "$argon2id$" {
 		t.Errorf("stored password %q, %v", hash, err)
+	}
+}
+
+// TestUnknownUserCostsAHash checks what makes a failed login take as long
+// whether or not the user exists: an unknown user's password is checked
+// against a dummy hash made with the same parameters as real ones.
+func TestUnknownUserCostsAHash(t *testing.T) {
+	f := newFixture(t, Options{})
+	p, _, _, err := decodeHash(f.a.dummy())
+	if err != nil || p != cheap {
+		t.Fatalf("dummy hash parameters %+v, %v; want %+v", p, err, cheap)
+	}
+	// A made-up name too long to exist is counted and reported as one key.
+	var got []string
+	f.a.opts.OnLogin = func(_ context.Context, user, _ string, _ bool) { got = append(got, user) }
+	long := strings.Repeat("x", 10000)
+	for i := 0; i < 5; i++ {
+		f.a.Login(context.Background(), long+strconv.Itoa(i), pw, "192.0.2.1")
+	}
+	if len(f.a.limiter.users) != 1 || got[0] != invalidName {
+		t.Errorf("limiter keys %d, OnLogin saw %.20q", len(f.a.limiter.users), got)
 	}
 }
