@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -26,8 +26,10 @@ so that a changed, deleted, reordered or inserted record is detected.
   plexus audit list     print records, newest first
 
 verify exits 1 when the chain is broken. It prints the record count and the
-head hash: keep them elsewhere, since records cut off at the end leave a
+head: keep "SEQ:HASH" elsewhere, since records cut off at the end leave a
 chain that is still valid, and only a head kept outside shows the loss.
+"verify --anchor SEQ:HASH" also checks that the chain still passes through
+it, and exits 1 when it does not.
 
 list takes --since and --until as RFC 3339 times (2026-03-01T08:00:00Z) or
 dates (2026-03-01), or --since as a duration back from now (24h); --action
@@ -51,6 +53,7 @@ func runAudit(c *cli, args []string) int {
 		limit   = cmd.flags.Int("limit", 100, "list at most `N` records")
 		before  = cmd.flags.Int64("before", 0, "list records before this `seq` (the next page)")
 		asJSON  = cmd.flags.Bool("json", false, "print JSON: one record per line, or the verify report")
+		anchor  = cmd.flags.String("anchor", "", "verify: check that the chain passes through this head, `SEQ:HASH` from an earlier verify")
 	)
 	pos, status, ok := cmd.parse(c, args)
 	if !ok {
@@ -63,6 +66,13 @@ func runAudit(c *cli, args []string) int {
 		return cmd.usageError(c, "unknown sub-command %q", pos[0])
 	}
 	var f audit.Filter
+	var a auditAnchor
+	if *anchor != "" {
+		var err error
+		if a, err = parseAnchor(*anchor); err != nil {
+			return cmd.usageError(c, "--anchor: %v", err)
+		}
+	}
 	if pos[0] == "list" {
 		var err error
 		now := time.Now()
@@ -110,12 +120,12 @@ func runAudit(c *cli, args []string) int {
 	defer log.Close()
 
 	if pos[0] == "verify" {
-		return auditVerify(ctx, c, log, *asJSON)
+		return auditVerify(ctx, c, log, a, *asJSON)
 	}
 	return auditList(ctx, c, log, f, *asJSON)
 }
 
-func auditVerify(ctx context.Context, c *cli, log *audit.Log, asJSON bool) int {
+func auditVerify(ctx context.Context, c *cli, log *audit.Log, a auditAnchor, asJSON bool) int {
 	rep, err := log.Verify(ctx)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "plexus audit verify: %v\n", err)
@@ -124,15 +134,44 @@ func auditVerify(ctx context.Context, c *cli, log *audit.Log, asJSON bool) int {
 	if asJSON {
 		json.NewEncoder(c.stdout).Encode(rep)
 	} else if rep.OK() {
-		fmt.Fprintf(c.stdout, "audit chain intact: %d records\nhead: record %d, hash %s\n", rep.Count, rep.HeadSeq, hex.EncodeToString(rep.Head))
+		fmt.Fprintf(c.stdout, "audit chain intact: %d records\nhead: %d:%s\n", rep.Count, rep.HeadSeq, rep.Head)
 	} else {
-		fmt.Fprintf(c.stdout, "audit chain BROKEN at record %d: %s (%s)\n%d records intact before it; last intact: record %d, hash %s\n",
-			rep.Broken.Seq, rep.Broken.Reason, rep.Broken.Detail, rep.Count, rep.HeadSeq, hex.EncodeToString(rep.Head))
+		fmt.Fprintf(c.stdout, "audit chain BROKEN at record %d: %s (%s)\n%d records intact before it; last intact head: %d:%s\n",
+			rep.Broken.Seq, rep.Broken.Reason, rep.Broken.Detail, rep.Count, rep.HeadSeq, rep.Head)
 	}
 	if !rep.OK() {
 		return exitFailure
 	}
+	if a.hash != nil {
+		if err := log.CheckAnchor(ctx, &rep, a.seq, a.hash); err != nil {
+			fmt.Fprintf(c.stderr, "plexus audit verify: %v\n", err)
+			return exitFailure
+		}
+		if !asJSON {
+			fmt.Fprintf(c.stdout, "anchor %d:%s is on the chain\n", a.seq, a.hash)
+		}
+	}
 	return exitOK
+}
+
+// auditAnchor is a head kept outside the store, from --anchor.
+type auditAnchor struct {
+	seq  int64
+	hash audit.Hash
+}
+
+// parseAnchor reads SEQ:HASH as verify prints it.
+func parseAnchor(s string) (auditAnchor, error) {
+	seqText, hashText, ok := strings.Cut(s, ":")
+	seq, err := strconv.ParseInt(seqText, 10, 64)
+	if !ok || err != nil || seq < 1 {
+		return auditAnchor{}, fmt.Errorf("%q is not SEQ:HASH as verify prints the head", s)
+	}
+	h, err := audit.ParseHash(hashText)
+	if err != nil {
+		return auditAnchor{}, err
+	}
+	return auditAnchor{seq, h}, nil
 }
 
 func auditList(ctx context.Context, c *cli, log *audit.Log, f audit.Filter, asJSON bool) int {

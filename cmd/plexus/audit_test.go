@@ -37,8 +37,15 @@ func TestAuditVerifyAndList(t *testing.T) {
 	l.Close()
 
 	status, stdout, stderr := runCLI(t, "", "audit", "verify", "--data", data)
-	if status != exitOK || !strings.Contains(stdout, "intact: 6 records") || !strings.Contains(stdout, "head: record 6, hash ") {
+	head, _ := strings.CutPrefix(strings.Split(stdout, "\n")[1], "head: ")
+	if status != exitOK || !strings.Contains(stdout, "intact: 6 records") || !strings.HasPrefix(head, "6:") || len(head) != 2+64 {
 		t.Fatalf("verify: exit %d\n%s%s", status, stdout, stderr)
+	}
+	if status, stdout, stderr := runCLI(t, "", "audit", "verify", "--data", data, "--anchor", head); status != exitOK || !strings.Contains(stdout, "anchor "+head+" is on the chain") {
+		t.Errorf("verify --anchor: exit %d\n%s%s", status, stdout, stderr)
+	}
+	if status, _, stderr := runCLI(t, "", "audit", "verify", "--data", data, "--anchor", "7"+head[1:]); status != exitFailure || !strings.Contains(stderr, "record 7 is past the last intact record 6") {
+		t.Errorf("verify --anchor past the end: exit %d\n%s", status, stderr)
 	}
 	cases := []struct {
 		args []string
@@ -93,6 +100,8 @@ func TestAuditUsage(t *testing.T) {
 		{"audit", "verify", "list"},
 		{"audit", "list", "--since", "yesterday"},
 		{"audit", "list", "--limit", "0"},
+		{"audit", "verify", "--anchor", "6"},
+		{"audit", "verify", "--anchor", "6:abc"},
 	} {
 		if status, _, stderr := runCLI(t, "", args...); status != exitUsage || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, status, stderr)

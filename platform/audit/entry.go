@@ -54,8 +54,8 @@ type Entry struct {
 type Record struct {
 	Seq int64 `json:"seq"`
 	Entry
-	PrevHash []byte `json:"prev_hash"`
-	Hash     []byte `json:"hash"`
+	PrevHash Hash `json:"prev_hash"`
+	Hash     Hash `json:"hash"`
 }
 
 // SetPrincipal fills in the entry's who from p; a nil p leaves it

@@ -114,9 +114,9 @@ type querier interface {
 
 // head returns the last record's seq and hash, or 0 and the genesis hash
 // for an empty log.
-func head(ctx context.Context, q querier) (int64, []byte, error) {
+func head(ctx context.Context, q querier) (int64, Hash, error) {
 	var seq int64
-	var sum []byte
+	var sum Hash
 	err := q.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &sum)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, genesis, nil

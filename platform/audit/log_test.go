@@ -2,8 +2,10 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -304,5 +306,57 @@ func TestQueryFiltersAndPages(t *testing.T) {
 	}
 	if _, ok, err := l.Get(ctx, 99); err != nil || ok {
 		t.Errorf("Get(99) = %v, %v", ok, err)
+	}
+}
+
+// TestCheckAnchor detects records cut off at the end, which leave a valid
+// chain, with a head kept outside.
+func TestCheckAnchor(t *testing.T) {
+	db, l := openTest(t, Options{Now: fixedClock()})
+	record(t, l, 8)
+	ctx := context.Background()
+	rep, err := l.Verify(ctx)
+	if err != nil || !rep.OK() {
+		t.Fatal(rep.String(), err)
+	}
+	anchorSeq, anchor := rep.HeadSeq, rep.Head
+	if err := l.CheckAnchor(ctx, &rep, anchorSeq, anchor); err != nil {
+		t.Errorf("own head: %v", err)
+	}
+	record(t, l, 2) // the log grows past the anchor
+	rep, _ = l.Verify(ctx)
+	if err := l.CheckAnchor(ctx, &rep, anchorSeq, anchor); err != nil {
+		t.Errorf("after growth: %v", err)
+	}
+	if err := l.CheckAnchor(ctx, &rep, 3, anchor); !errors.Is(err, ErrAnchor) {
+		t.Errorf("wrong hash for record 3: %v", err)
+	}
+	db.W.Exec(`DROP TRIGGER audit_no_delete`)
+	if _, err := db.W.Exec(`DELETE FROM audit WHERE seq >= 7`); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ = l.Verify(ctx)
+	if !rep.OK() || rep.Count != 6 {
+		t.Fatalf("truncated chain: %s, want 6 intact", rep.String())
+	}
+	if err := l.CheckAnchor(ctx, &rep, anchorSeq, anchor); !errors.Is(err, ErrAnchor) || !strings.Contains(err.Error(), "record 8 is past the last intact record 6") {
+		t.Errorf("truncation not caught: %v", err)
+	}
+}
+
+func TestHashJSON(t *testing.T) {
+	h := chainHash(genesis, 1, &Entry{Action: "x"})
+	b, err := json.Marshal(h)
+	if err != nil || len(b) != 2*HashSize+2 {
+		t.Fatalf("%s, %v", b, err)
+	}
+	var back Hash
+	if err := json.Unmarshal(b, &back); err != nil || back.String() != h.String() {
+		t.Errorf("round trip: %s, %v", back, err)
+	}
+	for _, bad := range []string{`"xyz"`, `"abcd"`, `12`} {
+		if err := json.Unmarshal([]byte(bad), &back); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
 	}
 }

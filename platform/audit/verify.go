@@ -4,11 +4,38 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/plexus-health/plexus/platform/auth"
 )
+
+// ErrAnchor is returned by CheckAnchor when the chain does not pass
+// through the anchored record.
+var ErrAnchor = errors.New("audit: the chain does not pass through the anchor")
+
+// CheckAnchor checks that the intact chain rep describes passes through a
+// head kept outside the store: record seq with hash want. It catches what
+// Verify alone cannot, records cut off at the end (the anchored record is
+// gone) or a chain rebuilt from an earlier point (its hash differs). rep
+// must come from Verify on the same log.
+func (l *Log) CheckAnchor(ctx context.Context, rep *Report, seq int64, want Hash) error {
+	if seq > rep.HeadSeq {
+		return fmt.Errorf("%w: record %d is past the last intact record %d", ErrAnchor, seq, rep.HeadSeq)
+	}
+	rec, ok, err := l.Get(ctx, seq)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: record %d is missing", ErrAnchor, seq)
+	}
+	if !bytes.Equal(rec.Hash, want) {
+		return fmt.Errorf("%w: record %d's hash is %s, the anchor says %s", ErrAnchor, seq, rec.Hash, want)
+	}
+	return nil
+}
 
 // verifyPage is how many records Verify reads per query: memory stays
 // bounded however long the log, and no read transaction stays open for the
@@ -43,8 +70,8 @@ type Report struct {
 	// (0 and 32 zero bytes for an empty log). Keep them somewhere else
 	// (a ticket, another system's log): a later Verify whose chain does
 	// not pass through them shows that records were removed from the end.
-	HeadSeq int64  `json:"head_seq"`
-	Head    []byte `json:"head"`
+	HeadSeq int64 `json:"head_seq"`
+	Head    Hash  `json:"head"`
 	// Broken is the first broken record, nil when the chain is intact.
 	Broken *Break `json:"broken,omitempty"`
 }
@@ -57,7 +84,7 @@ func (r *Report) String() string {
 	if r.Broken != nil {
 		return fmt.Sprintf("chain broken at record %d: %s (%s); %d records intact before it", r.Broken.Seq, r.Broken.Reason, r.Broken.Detail, r.Count)
 	}
-	return fmt.Sprintf("chain intact: %d records, head %d %s", r.Count, r.HeadSeq, hex.EncodeToString(r.Head))
+	return fmt.Sprintf("chain intact: %d records, head %d %s", r.Count, r.HeadSeq, r.Head)
 }
 
 // Verify walks the whole chain from the first record and stops at the first
@@ -112,7 +139,7 @@ func check(rep *Report, rec *Record) *Break {
 
 // short is the first 8 bytes of a hash in hex, enough to tell hashes apart
 // in a message.
-func short(b []byte) string {
+func short(b Hash) string {
 	if len(b) > 8 {
 		b = b[:8]
 	}
