@@ -93,8 +93,9 @@ func (r *Report) String() string {
 // the record's fields; memory use does not grow with the log.
 //
 // What the chain cannot show from inside: records cut off at the end. The
-// shortened chain is still a valid chain. Compare Report.HeadSeq and
-// Report.Head with values kept outside the store to detect that.
+// shortened chain is still a valid chain. Keep Report.HeadSeq and
+// Report.Head outside the store and check them later with CheckAnchor to
+// detect that.
 func (l *Log) Verify(ctx context.Context) (Report, error) {
 	rep := Report{Head: genesis}
 	var last int64
