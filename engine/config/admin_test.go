@@ -99,3 +99,24 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSize checks that any text either is refused or reads as a size
+// whose String reads back the same.
+func FuzzSize(f *testing.F) {
+	for _, s := range []string{"0", "32MiB", "512 KiB", "10MB", "-1", "1.5GiB", "9999999999999GiB", "B", " 7 B "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var s Size
+		if err := s.UnmarshalText([]byte(in)); err != nil {
+			return
+		}
+		if s < 0 {
+			t.Fatalf("%q read as negative %d", in, s)
+		}
+		var back Size
+		if err := back.UnmarshalText([]byte(s.String())); err != nil || back != s {
+			t.Fatalf("%q = %d, String %q reads back as %d, %v", in, s, s.String(), back, err)
+		}
+	})
+}
