@@ -16,6 +16,7 @@
 //	  write_timeout: 60s
 //	  idle_timeout: 120s
 //	  retry_after: 5s              # Retry-After sent with 503
+//	  rate_limit: {per_second: 20, burst: 40}   # per client address; default off (429 over it)
 //	  tls: {cert: server.crt, key: server.key, client_ca: ca.crt, allowed_clients: [lab-system]}
 //
 // The default content_types are application/hl7-v2,

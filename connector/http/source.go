@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"mime"
 	"net"
 	nethttp "net/http"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/plexus-health/plexus/connector/internal/option"
 	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/platform/limit"
 	"github.com/plexus-health/plexus/platform/tlsconfig"
 )
 
@@ -71,6 +73,14 @@ type SourceConfig struct {
 	IdleTimeout time.Duration `yaml:"idle_timeout"`
 	// RetryAfter is sent with 503 answers; 0 means DefaultRetryAfter.
 	RetryAfter time.Duration `yaml:"retry_after"`
+	// RateLimit, when its PerSecond is above 0, limits each client (by
+	// remote address) to PerSecond requests a second and Burst at once;
+	// more get 429 with Retry-After. Off by default: senders are usually
+	// a few known systems, slowed by the journal's backpressure instead.
+	RateLimit struct {
+		PerSecond float64 `yaml:"per_second"`
+		Burst     int     `yaml:"burst"` // default: PerSecond, at least 1
+	} `yaml:"rate_limit"`
 }
 
 func (c *SourceConfig) validate() error {
@@ -92,6 +102,10 @@ func (c *SourceConfig) validate() error {
 	p.Duration("write_timeout", c.WriteTimeout)
 	p.Duration("idle_timeout", c.IdleTimeout)
 	p.Duration("retry_after", c.RetryAfter)
+	if c.RateLimit.PerSecond < 0 {
+		p.Addf("rate_limit.per_second", "must not be negative")
+	}
+	p.NotNegative("rate_limit.burst", int64(c.RateLimit.Burst))
 	if c.TLS != nil {
 		p.Add(c.TLS.Validate("tls"))
 	}
@@ -159,8 +173,9 @@ func (s *Source) Start(ctx context.Context, recv engine.Receiver) error {
 		pattern += "{$}" // the root only, not every path
 	}
 	mux.HandleFunc(pattern, s.serve)
+	burst := cmp.Or(s.cfg.RateLimit.Burst, int(math.Ceil(s.cfg.RateLimit.PerSecond)))
 	srv := &nethttp.Server{
-		Handler:           mux,
+		Handler:           limit.NewLimiter(s.cfg.RateLimit.PerSecond, burst).Wrap(mux),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       cmp.Or(s.cfg.ReadTimeout, DefaultReadTimeout),
 		WriteTimeout:      cmp.Or(s.cfg.WriteTimeout, DefaultWriteTimeout),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	nethttp "net/http"
 	"strings"
@@ -27,6 +28,8 @@ func TestSourceOptions(t *testing.T) {
 		{"listen: ':8080'\npath: /hl7/", `path: "/hl7/" is not a clean absolute path`},
 		{"listen: ':8080'\npath: /{id}", "path:"},
 		{"listen: ':8080'\nmax_body_size: -1", "max_body_size: must not be negative"},
+		{"listen: ':8080'\nrate_limit: {per_second: 10, burst: 20}", ""},
+		{"listen: ':8080'\nrate_limit: {per_second: -1}", "rate_limit.per_second: must not be negative"},
 		{"listen: ':8080'\ncontent_types: ['text/[']", "content_types[0]:"},
 		{"listen: ':8080'\ncontent_types: [json]", "content_types[0]:"},
 		{"listen: ':8080'\ncontent_types: [Text/Plain]", "content_types[0]:"},
@@ -299,5 +302,33 @@ func TestAccepted(t *testing.T) {
 		if got := accepted(tt.ct, &engine.Reply{Code: tt.code, Accepted: tt.accepted}); got != tt.want {
 			t.Errorf("accepted(%s, code %q, accepted %v) = %v, want %v", tt.ct, tt.code, tt.accepted, got, tt.want)
 		}
+	}
+}
+
+// TestSourceRateLimit limits a client to its burst: the next message is
+// answered 429 with Retry-After and never reaches the engine.
+func TestSourceRateLimit(t *testing.T) {
+	recv := &conntest.Receiver{}
+	_, url := startSource(t, "rate_limit: {per_second: 0.01, burst: 2}", recv, nil)
+	for i, want := range []int{200, 200, 429} {
+		req, err := nethttp.NewRequestWithContext(t.Context(), "POST", url, strings.NewReader(string(conntest.Message(fmt.Sprintf("RL%d", i)))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/hl7-v2")
+		resp, err := nethttp.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Fatalf("message %d: %d, want %d", i+1, resp.StatusCode, want)
+		}
+		if want == 429 && resp.Header.Get("Retry-After") != "100" {
+			t.Errorf("Retry-After %q, want 100", resp.Header.Get("Retry-After"))
+		}
+	}
+	if n := len(recv.Received()); n != 2 {
+		t.Errorf("engine got %d messages, want 2", n)
 	}
 }
