@@ -87,14 +87,27 @@ func requestKey(r *http.Request) string {
 // front of it. Mount the result where the admin API was:
 //
 //	mux.Handle("/", accts.Protect(api.New(node, api.Options{..., CanViewContent: accounts.CanViewContent})))
+//
+// It is Authenticate(Authorize(accts.Routes(adminAPI))); compose those
+// by hand to put something between them, such as the audit log's
+// Attribute, which must see the principal Authenticate found:
+//
+//	audit.Middleware(log, classify)(accts.Authenticate(audit.Attribute(accounts.Authorize(accts.Routes(adminAPI)))))
 func (a *Accounts) Protect(adminAPI http.Handler) http.Handler {
+	return a.Authenticate(Authorize(a.Routes(adminAPI)))
+}
+
+// Routes sends this package's routes to Handler and every other request
+// to adminAPI. Requests for adminAPI pass unchecked: put Routes behind
+// Authenticate and Authorize, as Protect does.
+func (a *Accounts) Routes(adminAPI http.Handler) http.Handler {
 	own := a.Handler()
 	mux := http.NewServeMux()
 	for _, p := range routes {
 		mux.Handle(p, own)
 	}
 	mux.Handle("/", adminAPI)
-	return a.Authenticate(Authorize(mux))
+	return mux
 }
 
 // errorBody is the admin API's error shape, {"error": "..."}.
