@@ -99,7 +99,7 @@ func (j *Journal) Record(ctx context.Context, o Outcome) error {
 		now := j.now().UnixMicro()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO attempts (delivery_id, attempt, started_at, duration_us, outcome, error, response_status, response)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, o.DeliveryID, o.Attempt, o.Started.UnixMicro(), o.Duration.Microseconds(),
-			o.Status, o.Error, o.ResponseStatus, response); err != nil {
+			o.Status, o.Error, o.ResponseStatus, nullable(response)); err != nil {
 			return fmt.Errorf("journal: recording attempt: %w", err)
 		}
 		next := now

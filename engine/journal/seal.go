@@ -159,6 +159,9 @@ func (j *Journal) Reseal(ctx context.Context, batch int) (ResealStats, error) {
 			err := j.scanColumn(ctx, col, after, batch, func(key int64, aad, v []byte) error {
 				n++
 				after = key
+				if len(v) == 0 {
+					return nil // nothing to hide: a nil response some drivers stored as an empty blob
+				}
 				if id, err := keyring.KeyID(v); err == nil && id == active {
 					st.Unchanged++
 					return nil
@@ -224,7 +227,7 @@ func (j *Journal) scanColumn(ctx context.Context, col sealedColumn, after int64,
 }
 
 // KeyUsage counts the stored content values by the ID of the key that
-// sealed them; plaintext values count under "". It reads every value, so
+// sealed them; plaintext values count under "", empty ones not at all. It reads every value, so
 // it is for operators (plexus keys list --data) and tests, not hot paths.
 func (j *Journal) KeyUsage(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
@@ -235,6 +238,9 @@ func (j *Journal) KeyUsage(ctx context.Context) (map[string]int64, error) {
 			err := j.scanColumn(ctx, col, after, 1000, func(key int64, _, v []byte) error {
 				n++
 				after = key
+				if len(v) == 0 {
+					return nil
+				}
 				id, err := keyring.KeyID(v)
 				if errors.Is(err, keyring.ErrPlaintext) {
 					id = ""
