@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,7 +135,7 @@ channels:
 	}
 	sendOne("R2")
 	for id := 1; id <= 2; id++ {
-		resp, err := http.Get(fmt.Sprintf("http://%s/api/v1/messages/%d/content", p.admin, id))
+		resp, err := p.client.Get(fmt.Sprintf("http://%s/api/v1/messages/%d/content", p.admin, id))
 		if err != nil {
 			t.Fatal(err)
 		}

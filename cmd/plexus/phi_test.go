@@ -100,6 +100,7 @@ channels:
 	case <-time.After(30 * time.Second):
 		t.Fatalf("plexus serve did not start:\n%s", tail(logs.String(), 3000))
 	}
+	p.useLocalKey(t, data)
 	base := "http://" + p.admin
 
 	ctx := context.Background()
@@ -169,7 +170,7 @@ channels:
 		if call.body != "" {
 			req.Header.Set("Content-Type", "application/fhir+json")
 		}
-		resp, err := http.DefaultTransport.RoundTrip(req) // no redirects followed
+		resp, err := p.client.Do(req) // no redirects followed
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +206,7 @@ channels:
 		}
 	}
 	// The stored content reads back through the API, decrypted.
-	resp, err := http.Get(base + "/api/v1/messages/1/content")
+	resp, err := p.client.Get(base + "/api/v1/messages/1/content")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ channels:
 	if !strings.Contains(string(content), "Quarternmaine") {
 		t.Errorf("message 1 content = %q", content)
 	}
-	resp, err = http.Get(base + "/metrics")
+	resp, err = p.client.Get(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/plexus-health/plexus/api"
 	"github.com/plexus-health/plexus/connector/all"
 	fhirconn "github.com/plexus-health/plexus/connector/fhir"
 	"github.com/plexus-health/plexus/engine"
@@ -24,7 +23,6 @@ import (
 	fhirserver "github.com/plexus-health/plexus/fhir/server"
 	"github.com/plexus-health/plexus/fhir/spec"
 	"github.com/plexus-health/plexus/fhir/validate"
-	"github.com/plexus-health/plexus/platform/limit"
 	"github.com/plexus-health/plexus/platform/tlsconfig"
 )
 
@@ -42,8 +40,18 @@ admin.listen (default 127.0.0.1:8080), over HTTPS when admin.tls names
 a certificate (re-read when its files change, and on SIGHUP). Each
 client is rate limited (admin.rate_limit) and request bodies are capped
 (admin.max_body). A listener off loopback without TLS, the admin one or
-a channel's source, is warned about at start. There is no
-authentication yet: keep that address on loopback or behind mutual TLS.
+a channel's source, is warned about at start.
+
+Every route but /healthz, /readyz, login, the OAuth2 token endpoint and
+the SMART discovery documents needs a credential. The admin API takes an
+API key ("Authorization: Bearer pxk_...") or a session cookie from
+POST /api/v1/login, checked against the roles admin, operator, viewer
+and auditor; message content also needs the phi permission. /fhir takes
+an OAuth2 bearer token (from the built-in server at /auth/token, or an
+auth.external provider), enforced by its SMART scopes, or an API key with
+the phi permission. On its first start serve writes an admin API key to
+<data>/admin.key (mode 0600); the plexus CLI reads it from there. Every
+request is recorded in the hash-chained audit log ("plexus audit").
 
 The configuration is reloaded when its files change and on SIGHUP. A
 configuration that does not validate, or whose channels cannot start, is
@@ -131,7 +139,6 @@ func runServe(c *cli, args []string) int {
 		n.Close(context.Background())
 		return exitFailure
 	}
-	mux := http.NewServeMux()
 	defs, err := spec.R4()
 	if err != nil {
 		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
@@ -147,19 +154,15 @@ func runServe(c *cli, args []string) int {
 		n.Close(context.Background())
 		return exitFailure
 	}
-	fhirAPI := fhirserver.New(fhirRepo, validator, fhirserver.Options{Base: "/fhir", Logger: log, Searcher: searcher})
-	// The base itself too: a transaction is POSTed to /fhir, and a
-	// redirect to /fhir/ is not followed for a POST.
-	mux.Handle("/fhir/", fhirAPI)
-	mux.Handle("/fhir", fhirAPI)
-	mux.Handle("/", api.New(n, api.Options{Metrics: n.Prometheus(), Logger: log, AllowContent: true}))
-	// Refuse a client over its rate before reading its body; the body
-	// limit comes next. Authentication, when it wraps this handler, must
-	// go outside the limiter so that it keys buckets by principal.
-	limited := limit.NewLimiter(cfg.Admin.RateLimit.PerSecond, cfg.Admin.RateLimit.Burst).
-		Wrap(limit.Body(int64(cfg.Admin.MaxBody), mux))
+	surf, err := buildSurface(ctx, surfaceDeps{cfg: cfg, dataDir: dir, node: n, repo: fhirRepo,
+		validator: validator, searcher: searcher, log: log})
+	if err != nil {
+		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
+		n.Close(context.Background())
+		return exitFailure
+	}
 	admin := &http.Server{
-		Handler:           limited,
+		Handler:           surf.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -169,6 +172,7 @@ func runServe(c *cli, args []string) int {
 	ln, err := net.Listen("tcp", cfg.Admin.Listen)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "plexus serve: admin listener: %v\n", err)
+		surf.close()
 		n.Close(context.Background())
 		return exitFailure
 	}
@@ -178,6 +182,7 @@ func runServe(c *cli, args []string) int {
 		if adminCerts, err = cfg.Admin.TLS.Load(log); err != nil {
 			fmt.Fprintf(c.stderr, "plexus serve: admin.tls: %v\n", err)
 			ln.Close()
+			surf.close()
 			n.Close(context.Background())
 			return exitFailure
 		}
@@ -211,7 +216,7 @@ func runServe(c *cli, args []string) int {
 			keys.Reload(next.Encryption, log)
 			return n.Apply(context.Background(), next)
 		},
-		OnError:  func(err error) { log.Error("configuration refused; the running one stays", "err", err) },
+		OnError: func(err error) { log.Error("configuration refused; the running one stays", "err", err) },
 	})
 	go watcher.Run(ctx)
 	hup := make(chan os.Signal, 1)
@@ -235,6 +240,7 @@ wait:
 	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	admin.Shutdown(shutdown)
+	surf.close()
 	fhirRepo.Close()
 	if err := n.Close(shutdown); err != nil {
 		log.Error("shutdown", "err", err)

@@ -106,6 +106,20 @@ type serveProc struct {
 	cmd   *exec.Cmd
 	admin string
 	out   *logBuffer
+	// key is the local admin API key serve wrote to the data directory
+	// on its first start; client sends it with every request and follows
+	// no redirects.
+	key    string
+	client *http.Client
+}
+
+// keyTransport sends the admin API key as a bearer token.
+type keyTransport struct{ key string }
+
+func (k keyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+k.key)
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 var servingRE = regexp.MustCompile(`admin API on https?://(\S+)`)
@@ -142,6 +156,7 @@ func startServe(t *testing.T, cfg, data string) *serveProc {
 			t.Fatalf("plexus serve exited:\n%s", tail(p.out.String(), 3000))
 		}
 		p.admin = addr
+		p.useLocalKey(t, data)
 	case <-time.After(30 * time.Second):
 		p.cmd.Process.Kill()
 		t.Fatalf("plexus serve did not start:\n%s", tail(p.out.String(), 3000))
@@ -153,6 +168,22 @@ func startServe(t *testing.T, cfg, data string) *serveProc {
 		}
 	})
 	return p
+}
+
+// useLocalKey reads the admin API key serve wrote to data on its first
+// start and sets up p.client to send it.
+func (p *serveProc) useLocalKey(t *testing.T, data string) {
+	t.Helper()
+	key, err := os.ReadFile(filepath.Join(data, "admin.key"))
+	if err != nil {
+		p.kill()
+		t.Fatalf("the local admin key: %v", err)
+	}
+	p.key = strings.TrimSpace(string(key))
+	p.client = &http.Client{
+		Transport:     keyTransport{p.key},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 func (p *serveProc) stop(t *testing.T) {
@@ -178,7 +209,7 @@ func (p *serveProc) kill() {
 
 func (p *serveProc) getJSON(t *testing.T, path string, v any) {
 	t.Helper()
-	resp, err := http.Get("http://" + p.admin + path)
+	resp, err := p.client.Get("http://" + p.admin + path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +359,7 @@ channels:
 	if len(list.Messages) != n+1 || statuses["filtered"] != n/4 || statuses["error"] != 1 {
 		t.Errorf("journal holds %d messages %v", len(list.Messages), statuses)
 	}
-	resp, err := http.Get("http://" + p.admin + "/metrics")
+	resp, err := p.client.Get("http://" + p.admin + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +370,7 @@ channels:
 	}
 	// The FHIR API is served beside the admin API.
 	patient := `{"resourceType":"Patient","name":[{"family":"Fhirtest","given":["Ada"]}],"birthDate":"1970-01-01"}`
-	resp, err = http.Post("http://"+p.admin+"/fhir/Patient", "application/fhir+json", strings.NewReader(patient))
+	resp, err = p.client.Post("http://"+p.admin+"/fhir/Patient", "application/fhir+json", strings.NewReader(patient))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,8 +388,7 @@ channels:
 	// redirect to /fhir/ is not followed for a POST); search finds it.
 	tx := `{"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"urn:uuid:0b8a5d3e-1c2f-4a6b-9d7e-8f9a0b1c2d3e",` +
 		`"resource":{"resourceType":"Patient","name":[{"family":"Txtest"}]},"request":{"method":"POST","url":"Patient"}}]}`
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err = noRedirect.Post("http://"+p.admin+"/fhir", "application/fhir+json", strings.NewReader(tx))
+	resp, err = p.client.Post("http://"+p.admin+"/fhir", "application/fhir+json", strings.NewReader(tx))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,6 +538,18 @@ channels:
 `, in, web.URL))
 	p := startServe(t, cfg, filepath.Join(dir, "data"))
 	server := "http://" + p.admin
+	// The CLI finds the local admin key in the data directory; without
+	// one the admin API refuses it.
+	t.Setenv("PLEXUS_API_KEY", "")
+	if status, out, errOut := runPlexus(t, "messages", "list", "--server", server, "--data", filepath.Join(dir, "data")); status != 0 {
+		t.Fatalf("messages list with the data directory's key: %d %s %s", status, out, errOut)
+	}
+	if status, _, errOut := runPlexus(t, "messages", "list", "--server", server, "--data", t.TempDir()); status == 0 {
+		t.Fatalf("messages list without a key succeeded: %s", errOut)
+	} else {
+		t.Logf("without a key: %s", errOut)
+	}
+	t.Setenv("PLEXUS_API_KEY", p.key)
 	c := &mllp.Client{Addr: in}
 	defer c.Close()
 	for i := range 3 {

@@ -53,7 +53,7 @@ func (a *Accounts) Authenticate(next http.Handler) http.Handler {
 // credentials returns the principal of r's credentials, nil when there
 // are none; cookie says whether they came from the session cookie.
 func (a *Accounts) credentials(r *http.Request) (p *auth.Principal, cookie bool, err error) {
-	if key := requestKey(r); key != "" {
+	if key := RequestKey(r); key != "" {
 		p, err := a.AuthenticateKey(r.Context(), key)
 		return p, false, err
 	}
@@ -70,8 +70,9 @@ func (a *Accounts) credentials(r *http.Request) (p *auth.Principal, cookie bool,
 	return p, true, err
 }
 
-// requestKey returns the API key r carries, or "".
-func requestKey(r *http.Request) string {
+// RequestKey returns the API key r carries ("Authorization: Bearer pxk_..."
+// or X-API-Key), or "".
+func RequestKey(r *http.Request) string {
 	if k := r.Header.Get(KeyHeader); k != "" {
 		return k
 	}
