@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,14 +39,8 @@ type HTTPConfig struct {
 
 func (c *HTTPConfig) validate() error {
 	var p option.Problems
-	if c.URL == "" {
-		p.Addf("url", "required")
-	} else if u, err := url.Parse(c.URL); err != nil {
-		p.Addf("url", "%v", err)
-	} else if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		p.Addf("url", "%q is not an http:// or https:// URL with a host", c.URL)
-	} else if u.RawQuery != "" || u.Fragment != "" {
-		p.Addf("url", "%q: a FHIR base has no query or fragment", c.URL)
+	if u := p.HTTPURL("url", c.URL); u != nil && (u.RawQuery != "" || u.Fragment != "") {
+		p.Addf("url", "%q: a FHIR base has no query or fragment", u.Redacted())
 	}
 	c.URL = strings.TrimSuffix(c.URL, "/")
 	p.Duration("timeout", c.Timeout)

@@ -39,11 +39,7 @@ type OAuth2Config struct {
 }
 
 func (c *OAuth2Config) validate(p *option.Problems) {
-	if c.TokenURL == "" {
-		p.Addf("oauth2.token_url", "required")
-	} else if u, err := url.Parse(c.TokenURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		p.Addf("oauth2.token_url", "%q is not an http:// or https:// URL with a host", c.TokenURL)
-	}
+	p.HTTPURL("oauth2.token_url", c.TokenURL)
 	if c.ClientID == "" {
 		p.Addf("oauth2.client_id", "required")
 	}

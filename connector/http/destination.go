@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	nethttp "net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -59,13 +58,7 @@ var forbiddenHeaders = []string{"Connection", "Content-Length", "Host", "Te", "T
 
 func (c *DestinationConfig) validate() ([]header, error) {
 	var p option.Problems
-	if c.URL == "" {
-		p.Addf("url", "required")
-	} else if u, err := url.Parse(c.URL); err != nil {
-		p.Addf("url", "%v", err)
-	} else if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		p.Addf("url", "%q is not an http:// or https:// URL with a host", c.URL)
-	} else if c.TLS != nil && u.Scheme != "https" {
+	if u := p.HTTPURL("url", c.URL); u != nil && c.TLS != nil && u.Scheme != "https" {
 		p.Addf("tls", "set, but url is not https")
 	}
 	c.Method = strings.ToUpper(cmp.Or(c.Method, nethttp.MethodPost))

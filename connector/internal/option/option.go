@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -87,4 +88,29 @@ func (p *Problems) OneOf(field, v string, allowed ...string) {
 		}
 	}
 	p.Addf(field, "%q is not one of %q", v, allowed)
+}
+
+// HTTPURL checks that raw is an http:// or https:// URL with a host and
+// returns it parsed, or nil after adding a problem. A problem never quotes
+// the URL's password: a URL may carry credentials, and problems are
+// printed by "plexus config validate" and logged on reload.
+func (p *Problems) HTTPURL(field, raw string) *url.URL {
+	if raw == "" {
+		p.Addf(field, "required")
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error quotes the whole URL
+		}
+		p.Addf(field, "not a URL: %v", err)
+		return nil
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		p.Addf(field, "%q is not an http:// or https:// URL with a host", u.Redacted())
+		return nil
+	}
+	return u
 }
