@@ -35,6 +35,7 @@ type Message struct {
 	ConfigVersion   string    `json:"config_version"`
 	Status          string    `json:"status"`
 	Error           string    `json:"error,omitempty"`
+	TraceID         string    `json:"trace_id,omitempty"`
 }
 
 // MessageList is one page of messages, newest first. Next, when set, is

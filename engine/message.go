@@ -51,6 +51,11 @@ type Message struct {
 	Status        Status
 	Error         string // why the status is error
 
+	// TraceID is the W3C trace ID (32 lowercase hex digits) of the
+	// message's trace, from receipt to every destination; empty for
+	// messages journaled before tracing existed.
+	TraceID string
+
 	// Unmapped lists what a conversion step (transform v2_to_fhir) did not
 	// map, one entry per segment or field. The journal does not store it
 	// yet: it lives until the message is journaled.

@@ -54,10 +54,14 @@ type Config struct {
 	Auth       Auth
 	Audit      Audit
 	Encryption Encryption
-	Tables     map[string]map[string]string // lookup tables for transform steps
-	Channels   []*Channel                   // in file order, files sorted by name
-	Version    Version                      // what every message records
-	Files      []string                     // the files it was loaded from
+	// Tracing exports a trace per message over OTLP; Alerts are the rules
+	// the node watches its channels and queues with.
+	Tracing  Tracing
+	Alerts   Alerts
+	Tables   map[string]map[string]string // lookup tables for transform steps
+	Channels []*Channel                   // in file order, files sorted by name
+	Version  Version                      // what every message records
+	Files    []string                     // the files it was loaded from
 
 	// sections records where each top-level section was defined, for
 	// Diff and for errors naming both places of a duplicate.

@@ -127,6 +127,8 @@ type fileConfig struct {
 	Auth       Auth                         `yaml:"auth"`
 	Audit      Audit                        `yaml:"audit"`
 	Encryption Encryption                   `yaml:"encryption"`
+	Tracing    Tracing                      `yaml:"tracing"`
+	Alerts     Alerts                       `yaml:"alerts"`
 	Tables     map[string]map[string]string `yaml:"tables"`
 	Channels   []*Channel                   `yaml:"channels"`
 }
@@ -159,7 +161,7 @@ func load(files []source, reg *engine.Registry, now time.Time) (*Config, error) 
 		if d.given("version") && fc.Version != SchemaVersion {
 			d.at("version", "must be %d", SchemaVersion)
 		}
-		for _, key := range []string{"data_dir", "admin", "journal", "auth", "audit", "encryption"} {
+		for _, key := range []string{"data_dir", "admin", "journal", "auth", "audit", "encryption", "tracing", "alerts"} {
 			if !d.given(key) {
 				continue
 			}
@@ -181,6 +183,10 @@ func load(files []source, reg *engine.Registry, now time.Time) (*Config, error) 
 				cfg.Audit = fc.Audit
 			case "encryption":
 				cfg.Encryption = fc.Encryption
+			case "tracing":
+				cfg.Tracing = fc.Tracing
+			case "alerts":
+				cfg.Alerts = fc.Alerts
 			}
 		}
 		for _, name := range sortedKeys(fc.Tables) {

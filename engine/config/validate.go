@@ -35,6 +35,8 @@ func check(cfg *Config, reg *engine.Registry) {
 	checkAuth(cfg)
 	checkAudit(cfg)
 	checkEncryption(cfg)
+	checkTracing(cfg)
+	checkAlerts(cfg)
 	names := map[string]*Channel{}
 	for _, ch := range cfg.Channels {
 		c := checker{cfg: cfg, reg: reg, ch: ch, at: ch.at}
