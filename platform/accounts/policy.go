@@ -42,6 +42,10 @@ var Policy = []Rule{
 	{Pattern: "GET /api/v1/channels", Roles: readers},
 	{Pattern: "POST /api/v1/channels/{name}/start", Roles: operators},
 	{Pattern: "POST /api/v1/channels/{name}/stop", Roles: operators},
+	{Pattern: "POST /api/v1/channels/{name}/pause", Roles: operators},
+	{Pattern: "POST /api/v1/channels/{name}/resume", Roles: operators},
+	{Pattern: "GET /api/v1/stats", Roles: readers},
+	{Pattern: "GET /api/v1/alerts", Roles: readers},
 	{Pattern: "GET /api/v1/queues", Roles: readers},
 	{Pattern: "GET /api/v1/messages", Roles: readers},
 	// Details are metadata; with ?content=1 they add the destinations'
