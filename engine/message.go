@@ -55,6 +55,9 @@ type Message struct {
 	// message's trace, from receipt to every destination; empty for
 	// messages journaled before tracing existed.
 	TraceID string
+	// SpanID is the span ID (16 lowercase hex digits) of the message's root
+	// span, the parent of its delivery attempts' spans; empty with TraceID.
+	SpanID string
 
 	// Unmapped lists what a conversion step (transform v2_to_fhir) did not
 	// map, one entry per segment or field. The journal does not store it

@@ -19,6 +19,7 @@ type MessageFilter struct {
 	Trigger   string // MSH-9.2
 	ControlID string
 	PatientID string
+	TraceID   string // the message's W3C trace ID, 32 hex digits
 	Text      string // substring of any metadata field
 	From, To  time.Time
 	BeforeID  int64 // keyset paging: messages with a smaller ID
@@ -26,7 +27,7 @@ type MessageFilter struct {
 }
 
 const messageColumns = `id, channel, source, remote, received_at, content_type, msg_type, trigger_event, control_id,
-	sending_app, sending_facility, patient_id, priority, config_version, status, error, size`
+	sending_app, sending_facility, patient_id, priority, config_version, status, error, size, trace_id, span_id`
 
 func scanMessage(s interface{ Scan(...any) error }) (*engine.Message, int, error) {
 	m := &engine.Message{}
@@ -34,7 +35,8 @@ func scanMessage(s interface{ Scan(...any) error }) (*engine.Message, int, error
 	var status string
 	var size int
 	err := s.Scan(&m.ID, &m.Channel, &m.Source, &m.Remote, &received, &m.ContentType, &m.Type, &m.Trigger, &m.ControlID,
-		&m.SendingApp, &m.SendingFacility, &m.PatientID, &m.Priority, &m.ConfigVersion, &status, &m.Error, &size)
+		&m.SendingApp, &m.SendingFacility, &m.PatientID, &m.Priority, &m.ConfigVersion, &status, &m.Error, &size,
+		&m.TraceID, &m.SpanID)
 	m.ReceivedAt = time.UnixMicro(received)
 	m.Status = engine.Status(status)
 	return m, size, err
@@ -73,6 +75,9 @@ func (j *Journal) Messages(ctx context.Context, f MessageFilter) ([]*engine.Mess
 	}
 	if f.PatientID != "" {
 		add("patient_id = ?", f.PatientID)
+	}
+	if f.TraceID != "" {
+		add("trace_id = ?", f.TraceID)
 	}
 	if !f.From.IsZero() {
 		add("received_at >= ?", f.From.UnixMicro())
