@@ -5,7 +5,7 @@ import (
 )
 
 // Segments of the patient administration groups: next of kin, insurance,
-// procedures. The IG's ADT message maps give each a table; what they need
+// procedures, allergies. The IG's ADT message maps give each a table; what they need
 // around it (subject, status, id) is here.
 
 // contactOnly are the NK1-3 relationships (HL7 table 0063) that the IG's
@@ -94,4 +94,29 @@ func (c *conv) procedure(pr1 *hl7v2.Segment, st *state, used []bool) {
 	}
 	c.add(r, makeID("Procedure", st.patient, key))
 	st.last, st.lastType = r, "PR1"
+}
+
+// allergy maps an AL1 or an IAM (AL1[AllergyIntolerance],
+// IAM[AllergyIntolerance]) to an AllergyIntolerance of the patient, with its
+// id from the patient and the allergen (AL1-3, IAM-3: the same field of
+// both), so that an allergy a system first sends as AL1 and later as IAM is
+// one resource. The IG's ADT message maps list IAM without a target; its
+// IAM map is the one used. Both tables map the severity (field 4) to
+// criticality and to reaction.severity, where FHIR requires a reaction to
+// name its manifestation (field 5): a reaction without one is not written,
+// and reported.
+func (c *conv) allergy(seg *hl7v2.Segment, st *state, used []bool) {
+	name := seg.Name()
+	if st.patient == "" {
+		c.unmapped = append(c.unmapped, Unmapped{Segment: name, Index: c.segIndex, Reason: "no PID: AllergyIntolerance not written"})
+		return
+	}
+	r := c.newResource("AllergyIntolerance")
+	c.applySegment(c.ms.segments[name+"[AllergyIntolerance]"], seg, r, used)
+	c.dropWithout(r, "reaction", "manifestation", name+"-4")
+	if a, ok := r.get("reaction").(*arr); ok && len(a.v) == 0 {
+		r.set("reaction", nil)
+	}
+	c.child(r, "patient").set("reference", st.patient)
+	c.add(r, makeID("AllergyIntolerance", st.patient, seg.Field(3).String()))
 }

@@ -246,7 +246,12 @@ func (c *conv) applySegment(t *table, seg *hl7v2.Segment, target *obj, used []bo
 		rows := t.rows[i:j]
 		i = j
 		if f == 0 { // rows for the segment as a whole: constants
+			c.condCache = c.condCache[:0]
+			env := segEnv{seg, 0, val{}, &c.condCache, c}
 			for _, rw := range rows {
+				if rw.cond != nil && !eval(rw.cond, env, 0) {
+					continue
+				}
 				c.applyRow(rw, val{}, target, sl, 0, seg.Name(), 0)
 			}
 			continue

@@ -224,6 +224,12 @@ func (ms *MappingSet) compileTable(key string, recs [][]string, sp *spec.Spec, s
 		id := strings.TrimSpace(r[colID])
 		field := fieldNumber(id)
 		wholeSegment := segment && len(id) == 3 && strings.ToUpper(id) == id && validName(id)
+		// A few tables (IAM[AllergyIntolerance], TXA[DocumentReference])
+		// leave the identifier of their sort order 0 rows, the constants
+		// for the segment as a whole, empty.
+		if segment && id == "" && strings.TrimSpace(r[0]) == "0" {
+			id, wholeSegment = key[:3], true
+		}
 		if field <= 0 && !wholeSegment {
 			continue // header rows
 		}

@@ -76,7 +76,7 @@ var codedFields = map[string][]int{
 }
 
 // setID names the segments whose field 1 is a Set ID.
-var setID = map[string]bool{"PID": true, "PV1": true, "NK1": true, "OBR": true, "OBX": true, "NTE": true, "AL1": true, "DG1": true, "SPM": true,
+var setID = map[string]bool{"PID": true, "PV1": true, "NK1": true, "OBR": true, "OBX": true, "NTE": true, "AL1": true, "IAM": true, "DG1": true, "SPM": true,
 	"IN1": true, "PR1": true, "RGS": true, "TXA": true}
 
 type state struct {
@@ -183,14 +183,8 @@ func (c *conv) run() {
 			c.observation(seg, &st, used)
 		case "NTE":
 			c.nte(seg, &st, used)
-		case "AL1":
-			if st.patient == "" {
-				break
-			}
-			r := c.newResource("AllergyIntolerance")
-			c.applySegment(c.ms.segments["AL1[AllergyIntolerance]"], seg, r, used)
-			c.child(r, "patient").set("reference", st.patient)
-			c.add(r, makeID("AllergyIntolerance", st.patient, seg.Field(3).String()))
+		case "AL1", "IAM":
+			c.allergy(seg, &st, used)
 		case "DG1":
 			if st.patient == "" {
 				break

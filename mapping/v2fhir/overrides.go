@@ -108,7 +108,7 @@ var vocabColumnNames = []string{"Code", "Text", "Code System", "Computable ANTLR
 var primaryTables = map[string]string{
 	"PID": "PID[Patient]", "PD1": "PD1[Patient]", "NK1": "NK1[RelatedPerson]",
 	"PV1": "PV1[Encounter]", "PV2": "PV2[Encounter]", "ORC": "ORC[ServiceRequest]",
-	"OBR": "OBR[ServiceRequest]", "OBX": "OBX[Observation]", "AL1": "AL1[AllergyIntolerance]",
+	"OBR": "OBR[ServiceRequest]", "OBX": "OBX[Observation]", "AL1": "AL1[AllergyIntolerance]", "IAM": "IAM[AllergyIntolerance]",
 	"DG1": "DG1[Condition]", "SPM": "SPM[Specimen]", "RXA": "RXA[Immunization]",
 	"RXR": "RXR[Immunization]", "IN1": "IN1[Coverage]", "PR1": "PR1[Procedure]",
 	"SCH": "SCH[Appointment]", "AIS": "AIS[Appointment]", "AIL": "AIL[Appointment]",
