@@ -163,34 +163,100 @@ func parseRef(t string) (field, comp int, ok bool) {
 	return f, 0, true
 }
 
+// parseCond reads a condition. AND binds tighter than OR, and parentheses
+// group ("IF RXO-2 IS VALUED AND (IF RXO-4.1 IS VALUED OR RXO-4.3 IS
+// VALUED)"); the result is brought to disjunctive form, which eval reads.
 func parseCond(s string) (*cond, error) {
 	toks, err := tokenize(s)
 	if err != nil {
 		return nil, err
 	}
 	p := &condParser{toks: toks}
-	c := &cond{}
-	group := []pred{}
-	for {
-		pr, err := p.pred()
-		if err != nil {
-			return nil, fmt.Errorf("%v in %q", err, s)
-		}
-		group = append(group, pr)
-		switch strings.ToUpper(p.peek()) {
-		case "":
-			c.any = append(c.any, group)
-			return c, nil
-		case "AND":
-			p.next()
-		case "OR":
-			p.next()
-			c.any = append(c.any, group)
-			group = []pred{}
-		default:
-			return nil, fmt.Errorf("unexpected %q in %q", p.peek(), s)
+	groups, err := p.or(0)
+	if err == nil && p.peek() != "" {
+		if p.peek() == ")" {
+			err = errors.New("unbalanced )")
+		} else {
+			err = fmt.Errorf("unexpected %q", p.peek())
 		}
 	}
+	if err != nil {
+		return nil, fmt.Errorf("%v in %q", err, s)
+	}
+	return &cond{any: groups}, nil
+}
+
+// maxCondGroups bounds the disjunctive form of a condition: an and of ors
+// multiplies out, and a condition in a table is short.
+const maxCondGroups = 64
+
+// or reads and-terms joined by OR: their groups, side by side.
+func (p *condParser) or(depth int) ([][]pred, error) {
+	groups, err := p.and(depth)
+	if err != nil {
+		return nil, err
+	}
+	for p.word("OR") {
+		more, err := p.and(depth)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, more...)
+		if len(groups) > maxCondGroups {
+			return nil, errors.New("condition too complex")
+		}
+	}
+	return groups, nil
+}
+
+// and reads factors joined by AND: every combination of one group of each.
+func (p *condParser) and(depth int) ([][]pred, error) {
+	groups, err := p.factor(depth)
+	if err != nil {
+		return nil, err
+	}
+	for p.word("AND") {
+		right, err := p.factor(depth)
+		if err != nil {
+			return nil, err
+		}
+		if len(groups)*len(right) > maxCondGroups {
+			return nil, errors.New("condition too complex")
+		}
+		var out [][]pred
+		for _, l := range groups {
+			for _, r := range right {
+				g := make([]pred, 0, len(l)+len(r))
+				out = append(out, append(append(g, l...), r...))
+			}
+		}
+		groups = out
+	}
+	return groups, nil
+}
+
+// factor reads one test, or a parenthesized condition. Each may begin with
+// IF ("AND (IF RXO-4.1 IS VALUED …").
+func (p *condParser) factor(depth int) ([][]pred, error) {
+	p.word("IF")
+	if p.word("(") {
+		if depth > 8 {
+			return nil, errors.New("condition nested too deep")
+		}
+		groups, err := p.or(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		if !p.word(")") {
+			return nil, errors.New("unbalanced (")
+		}
+		return groups, nil
+	}
+	pr, err := p.pred()
+	if err != nil {
+		return nil, err
+	}
+	return [][]pred{{pr}}, nil
 }
 
 type condParser struct {
@@ -217,9 +283,6 @@ func (p *condParser) word(w string) bool {
 
 func (p *condParser) pred() (pred, error) {
 	var pr pred
-	p.word("IF")
-	paren := p.word("(")
-	p.word("IF")
 	t := p.peek()
 	if f, c, ok := parseRef(strings.ToUpper(t)); ok {
 		// Segment or data type name is the table's own.
@@ -241,7 +304,7 @@ func (p *condParser) pred() (pred, error) {
 		}
 		pr.not = true
 		pr.op = opValued
-		return pr, p.close(paren)
+		return pr, nil
 	}
 	switch up := strings.ToUpper(p.peek()); {
 	case up == "VALUED" || up == "VALUE":
@@ -308,7 +371,7 @@ func (p *condParser) pred() (pred, error) {
 		if gt {
 			pr.op = opCountGT
 		}
-	case up == "AND" || up == "OR" || up == "":
+	case up == "AND" || up == "OR" || up == ")" || up == "":
 		if pr.self || pr.not {
 			return pr, errors.New("missing test")
 		}
@@ -317,14 +380,7 @@ func (p *condParser) pred() (pred, error) {
 	default:
 		return pr, fmt.Errorf("unreadable test %q", p.peek())
 	}
-	return pr, p.close(paren)
-}
-
-func (p *condParser) close(paren bool) error {
-	if p.word(")") && !paren {
-		return errors.New("unbalanced )")
-	}
-	return nil
+	return pr, nil
 }
 
 // bindSegment marks the predicates that name a segment other than seg.

@@ -194,6 +194,7 @@ func TestConditions(t *testing.T) {
 		`IF PID-25 NOT VALUED`, `IF XTN.3 NOT IN ("Internet", "X.400")`, `IF PID-7 LENGTH GREATER THAN 8`,
 		`IF OBX-2 EQUALS "SN" AND OBX-5.1  NOT EQUALS "<>" AND OBX-5.3 IN (":", "/")`, `IF OBX-33 COUNT>1`,
 		`IF PV1-3.2 OR PV1-3.3 VALUED`, `IF PID-11 LST.COUNT GREATER THAN 1`, `IF XCN.19 DOES NOT EXIST AND IF XCN.20 DOES NOT EXIST`,
+		`IF RXO-2 IS VALUED AND (IF RXO-4.1 IS VALUED OR RXO-4.3 IS VALUED)`,
 	} {
 		if _, err := parseCond(s); err != nil {
 			t.Errorf("%s: %v", s, err)
