@@ -58,6 +58,9 @@ type Message struct {
 	// SpanID is the span ID (16 lowercase hex digits) of the message's root
 	// span, the parent of its delivery attempts' spans; empty with TraceID.
 	SpanID string
+	// TraceFlags are the W3C trace flags of the root span: 1 when the
+	// trace is sampled (its spans exported).
+	TraceFlags byte
 
 	// Unmapped lists what a conversion step (transform v2_to_fhir) did not
 	// map, one entry per segment or field. The journal does not store it

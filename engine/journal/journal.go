@@ -58,8 +58,8 @@ type Journal struct {
 const (
 	insertMessage = `INSERT INTO messages (channel, source, remote, received_at, content_type,
 			msg_type, trigger_event, control_id, sending_app, sending_facility, patient_id, priority,
-			config_version, status, error, size, updated_at, unmapped, trace_id, span_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+			config_version, status, error, size, updated_at, unmapped, trace_id, span_id, trace_flags)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	insertContent  = `INSERT INTO message_content (message_id, raw) VALUES (?, ?)`
 	insertDelivery = `INSERT INTO deliveries (message_id, channel, destination, lane, priority,
 				status, attempts, next_attempt_at, created_at, updated_at, content_type, payload)
@@ -130,7 +130,7 @@ func (j *Journal) Append(ctx context.Context, rec *Record) error {
 		err = ins.QueryRowContext(ctx,
 			m.Channel, m.Source, m.Remote, m.ReceivedAt.UnixMicro(), m.ContentType,
 			m.Type, m.Trigger, m.ControlID, m.SendingApp, m.SendingFacility, m.PatientID, m.Priority,
-			m.ConfigVersion, string(m.Status), m.Error, len(m.Raw), now, unmappedText(m.Unmapped), m.TraceID, m.SpanID).Scan(&m.ID)
+			m.ConfigVersion, string(m.Status), m.Error, len(m.Raw), now, unmappedText(m.Unmapped), m.TraceID, m.SpanID, int(m.TraceFlags)).Scan(&m.ID)
 		if err != nil {
 			return fmt.Errorf("journal: inserting message: %w", err)
 		}

@@ -27,7 +27,7 @@ type MessageFilter struct {
 }
 
 const messageColumns = `id, channel, source, remote, received_at, content_type, msg_type, trigger_event, control_id,
-	sending_app, sending_facility, patient_id, priority, config_version, status, error, size, trace_id, span_id`
+	sending_app, sending_facility, patient_id, priority, config_version, status, error, size, trace_id, span_id, trace_flags`
 
 func scanMessage(s interface{ Scan(...any) error }) (*engine.Message, int, error) {
 	m := &engine.Message{}
@@ -36,7 +36,7 @@ func scanMessage(s interface{ Scan(...any) error }) (*engine.Message, int, error
 	var size int
 	err := s.Scan(&m.ID, &m.Channel, &m.Source, &m.Remote, &received, &m.ContentType, &m.Type, &m.Trigger, &m.ControlID,
 		&m.SendingApp, &m.SendingFacility, &m.PatientID, &m.Priority, &m.ConfigVersion, &status, &m.Error, &size,
-		&m.TraceID, &m.SpanID)
+		&m.TraceID, &m.SpanID, &m.TraceFlags)
 	m.ReceivedAt = time.UnixMicro(received)
 	m.Status = engine.Status(status)
 	return m, size, err

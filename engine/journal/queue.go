@@ -37,7 +37,7 @@ type Delivery struct {
 func (j *Journal) Pending(ctx context.Context, channel, destination string, lane, limit int) ([]Delivery, error) {
 	rows, err := j.db.R.QueryContext(ctx, `SELECT d.id, d.message_id, d.priority, d.attempts, d.next_attempt_at, d.created_at,
 			d.content_type, d.payload IS NOT NULL, coalesce(d.payload, (SELECT raw FROM message_content WHERE message_id = d.message_id)), m.source, m.received_at, m.content_type, m.msg_type, m.trigger_event, m.control_id,
-			m.sending_app, m.sending_facility, m.config_version, m.trace_id, m.span_id
+			m.sending_app, m.sending_facility, m.config_version, m.trace_id, m.span_id, m.trace_flags
 		FROM deliveries d JOIN messages m ON m.id = d.message_id
 		WHERE d.channel = ? AND d.destination = ? AND d.lane = ? AND d.status = ?
 		ORDER BY d.priority DESC, d.id LIMIT ?`, channel, destination, lane, Pending, limit)
@@ -53,7 +53,7 @@ func (j *Journal) Pending(ctx context.Context, channel, destination string, lane
 		var own bool // the payload is the delivery's, not the message content
 		if err := rows.Scan(&d.ID, &d.MessageID, &d.Priority, &d.Attempts, &next, &created, &d.ContentType, &own, &d.Payload,
 			&m.Source, &received, &m.ContentType, &m.Type, &m.Trigger, &m.ControlID, &m.SendingApp, &m.SendingFacility,
-			&m.ConfigVersion, &m.TraceID, &m.SpanID); err != nil {
+			&m.ConfigVersion, &m.TraceID, &m.SpanID, &m.TraceFlags); err != nil {
 			return nil, fmt.Errorf("journal: reading queue: %w", err)
 		}
 		d.NextAttemptAt, d.CreatedAt = time.UnixMicro(next), time.UnixMicro(created)

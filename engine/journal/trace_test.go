@@ -16,7 +16,7 @@ func TestTraceIDKept(t *testing.T) {
 	traced := &Record{
 		Msg: &engine.Message{
 			Channel: "adt", Source: "mllp", ContentType: engine.ContentText, Raw: []byte("x"), Status: engine.StatusReceived,
-			TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SpanID: "00f067aa0ba902b7",
+			TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SpanID: "00f067aa0ba902b7", TraceFlags: 1,
 		},
 		Deliveries: []NewDelivery{{Destination: "lab"}},
 	}
@@ -29,8 +29,8 @@ func TestTraceIDKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.TraceID != traced.Msg.TraceID || m.SpanID != traced.Msg.SpanID {
-		t.Errorf("Message: trace %q span %q", m.TraceID, m.SpanID)
+	if m.TraceID != traced.Msg.TraceID || m.SpanID != traced.Msg.SpanID || m.TraceFlags != 1 {
+		t.Errorf("Message: trace %q span %q flags %d", m.TraceID, m.SpanID, m.TraceFlags)
 	}
 	cases := []struct {
 		trace string
@@ -60,8 +60,8 @@ func TestTraceIDKept(t *testing.T) {
 	if err != nil || len(ds) != 2 {
 		t.Fatalf("pending %d %v", len(ds), err)
 	}
-	if ds[0].Message.TraceID != traced.Msg.TraceID || ds[0].Message.SpanID != traced.Msg.SpanID {
-		t.Errorf("Pending: trace %q span %q", ds[0].Message.TraceID, ds[0].Message.SpanID)
+	if ds[0].Message.TraceID != traced.Msg.TraceID || ds[0].Message.SpanID != traced.Msg.SpanID || ds[0].Message.TraceFlags != 1 {
+		t.Errorf("Pending: trace %q span %q flags %d", ds[0].Message.TraceID, ds[0].Message.SpanID, ds[0].Message.TraceFlags)
 	}
 	if ds[1].Message.TraceID != "" || ds[1].Message.SpanID != "" {
 		t.Errorf("Pending of an untraced message: trace %q span %q", ds[1].Message.TraceID, ds[1].Message.SpanID)
