@@ -59,6 +59,25 @@ var Policy = []Rule{
 
 	{Pattern: "GET /api/v1/audit", Roles: auditors},
 
+	// The operations dashboard (package web). It checks the same roles
+	// itself first, to answer a browser with a page; its message page
+	// shows content (?content=1) only with PermPHI.
+	{Pattern: "GET /ui/login", Public: true},
+	{Pattern: "POST /ui/login", Public: true},
+	{Pattern: "POST /ui/logout", Public: true},
+	{Pattern: "GET /ui/static/", Public: true},
+	{Pattern: "GET /ui/{$}", Roles: readers},
+	{Pattern: "POST /ui/channels/{name}/{action}", Roles: operators},
+	{Pattern: "GET /ui/messages", Roles: readers},
+	{Pattern: "GET /ui/messages/{id}", Roles: readers},
+	{Pattern: "POST /ui/messages/{id}/resend", Roles: operators},
+	{Pattern: "GET /ui/dlq", Roles: readers},
+	{Pattern: "POST /ui/dlq/replay", Roles: operators},
+	{Pattern: "GET /ui/alerts", Roles: readers},
+	{Pattern: "GET /ui/config", Roles: readers},
+	{Pattern: "GET /ui/events", Roles: readers},
+	{Pattern: "GET /ui/audit", Roles: auditors},
+
 	{Pattern: "/api/v1/users", Roles: nil},
 	{Pattern: "/api/v1/users/{name}", Roles: nil},
 	{Pattern: "/api/v1/apikeys", Roles: nil},
