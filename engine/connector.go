@@ -13,6 +13,10 @@ type Inbound struct {
 	ContentType string // ContentHL7v2, ContentJSON, ...
 	Raw         []byte // the receiver may keep it
 	ReceivedAt  time.Time
+	// TraceParent is the sender's W3C traceparent, when the transport
+	// carries one (an HTTP header): the message's trace then continues
+	// the sender's. Optional.
+	TraceParent string
 }
 
 // Reply is what a source must send back to the sender once the engine has

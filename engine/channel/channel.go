@@ -9,6 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/engine/journal"
 	"github.com/plexus-health/plexus/format/hl7v2"
@@ -22,16 +25,27 @@ type Channel struct {
 	metrics *Metrics
 	now     func() time.Time
 	dedup   *dedup
+	tracer  trace.Tracer
 
 	lanes map[string][]*lane // by destination name
+	// transformSpans names the transform span of each destination, in
+	// Spec order, made once rather than per message.
+	transformSpans []string
 
 	respMu  sync.Mutex
 	waiters map[int64]chan *engine.Response // AfterDelivery: message ID → waiting Receive
 	early   map[int64]earlyResponse         // responses that arrived before their waiter
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	// ctlMu serialises Start, SetState and Stop, and guards what follows.
+	ctlMu       sync.Mutex
+	state       State
+	started     bool
+	closed      bool
+	source      engine.Source // the current source; a stopped one is replaced before it starts again
+	sourceOn    bool          // source is started
+	sourceUsed  bool          // source has been started once
+	lanesCancel context.CancelFunc
+	wg          sync.WaitGroup // the lanes
 }
 
 // New prepares a channel; Start runs it.
@@ -48,24 +62,33 @@ func New(spec Spec, j *journal.Journal, metrics *Metrics, log *slog.Logger) *Cha
 	if spec.ResponseTimeout <= 0 {
 		spec.ResponseTimeout = 30 * time.Second
 	}
+	if spec.State == "" {
+		spec.State = Running
+	}
 	c := &Channel{
-		spec: spec, j: j, metrics: metrics, now: time.Now,
+		spec: spec, j: j, metrics: metrics, now: time.Now, tracer: spec.Tracer,
 		log:     log.With("channel", spec.Name),
 		lanes:   make(map[string][]*lane),
 		waiters: make(map[int64]chan *engine.Response),
 		early:   make(map[int64]earlyResponse),
+		source:  spec.Source,
+	}
+	if c.tracer == nil {
+		c.tracer = noopTracer
 	}
 	if spec.DedupWindow > 0 {
 		c.dedup = newDedup(spec.DedupWindow)
 	}
 	for i := range spec.Destinations {
 		d := &spec.Destinations[i]
+		c.transformSpans = append(c.transformSpans, "transform "+d.Name)
 		n := 1
 		if d.OrderKey != nil && d.Lanes > 1 {
 			n = d.Lanes
 		}
 		for k := range n {
-			c.lanes[d.Name] = append(c.lanes[d.Name], &lane{c: c, dest: d, n: k, wake: make(chan struct{}, 1), urgent: make(chan struct{}, 1)})
+			c.lanes[d.Name] = append(c.lanes[d.Name], &lane{c: c, dest: d, n: k, span: "deliver " + d.Name,
+				wake: make(chan struct{}, 1), urgent: make(chan struct{}, 1)})
 		}
 	}
 	return c
@@ -77,10 +100,16 @@ func (c *Channel) Name() string { return c.spec.Name }
 // Spec returns the channel's specification.
 func (c *Channel) Spec() Spec { return c.spec }
 
-// Start rebuilds duplicate suppression from the journal, starts the
-// delivery lanes, which pick up whatever was queued before, and then the
-// source.
+// Start rebuilds duplicate suppression from the journal and puts the
+// channel in Spec.State: the delivery lanes, which pick up whatever was
+// queued before, start unless the channel is stopped, and then the source
+// if the channel runs.
 func (c *Channel) Start(ctx context.Context) error {
+	c.ctlMu.Lock()
+	defer c.ctlMu.Unlock()
+	if c.started || c.closed {
+		return fmt.Errorf("channel %s: already started", c.spec.Name)
+	}
 	if c.dedup != nil {
 		err := c.j.RecentControlIDs(ctx, c.spec.Name, c.now().Add(-c.spec.DedupWindow), func(app, fac, id string, at time.Time) {
 			c.dedup.remember(dedupKey(app, fac, id), at)
@@ -89,35 +118,32 @@ func (c *Channel) Start(ctx context.Context) error {
 			return fmt.Errorf("channel %s: %w", c.spec.Name, err)
 		}
 	}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
-	for _, ls := range c.lanes {
-		for _, l := range ls {
-			c.wg.Add(1)
-			go l.run(c.ctx)
+	st := c.spec.State
+	if st != Stopped {
+		c.startLanes()
+	}
+	if st == Running {
+		if err := c.startSource(ctx); err != nil {
+			c.stopLanes()
+			return err
 		}
 	}
-	if c.spec.Source != nil {
-		if err := c.spec.Source.Start(ctx, c); err != nil {
-			c.cancel()
-			c.wg.Wait()
-			return fmt.Errorf("channel %s: starting source: %w", c.spec.Name, err)
-		}
-	}
+	c.state, c.started = st, true
 	return nil
 }
 
 // Stop stops the source (letting in-flight messages finish), then the
 // lanes (an attempt in progress is cancelled and stays queued), and closes
-// destinations that hold connections.
+// destinations that hold connections. The channel cannot start again.
 func (c *Channel) Stop(ctx context.Context) error {
-	var err error
-	if c.spec.Source != nil {
-		err = c.spec.Source.Stop(ctx)
+	c.ctlMu.Lock()
+	defer c.ctlMu.Unlock()
+	if c.closed {
+		return nil
 	}
-	if c.cancel != nil {
-		c.cancel()
-	}
-	c.wg.Wait()
+	c.closed = true
+	err := c.stopSource(ctx)
+	c.stopLanes()
 	for _, d := range c.spec.Destinations {
 		if cl, ok := d.Dest.(engine.Closer); ok {
 			cl.Close()
@@ -126,15 +152,28 @@ func (c *Channel) Stop(ctx context.Context) error {
 	return err
 }
 
+// Span start options, made once.
+var (
+	serverSpan = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindServer)}
+	clientSpan = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)}
+)
+
 // Receive journals one inbound message with its deliveries and returns the
 // answer for the sender. It is the engine.Receiver of the channel's source.
 func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Reply, error) {
 	start := c.now()
+	ctx, span := c.tracer.Start(inboundContext(ctx, in), "message receive", serverSpan...)
+	defer span.End()
+	recording := span.IsRecording()
+	if recording {
+		span.SetAttributes(attrChannel.String(c.spec.Name), attrSource.String(in.Source))
+	}
 	msg := &engine.Message{
 		Channel: c.spec.Name, Source: in.Source, Remote: in.Remote, ReceivedAt: in.ReceivedAt,
 		ContentType: in.ContentType, Raw: in.Raw, ConfigVersion: c.spec.ConfigVersion,
 		Priority: c.spec.Priority, Status: engine.StatusReceived,
 	}
+	setTraceIDs(msg, span.SpanContext())
 	if msg.ReceivedAt.IsZero() {
 		msg.ReceivedAt = start
 	}
@@ -145,6 +184,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 	var refusal error // why the message is refused; the sender gets AE/AR
 	var dupKey string
 	if msg.ContentType == engine.ContentHL7v2 {
+		_, ps := c.tracer.Start(ctx, "parse")
 		m, err := hl7v2.Parse(in.Raw)
 		if err == nil {
 			msg.HL7 = m
@@ -153,6 +193,11 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 		}
 		if err != nil {
 			refusal = err
+		}
+		fail(ps, err)
+		ps.End()
+		if recording && msg.Type != "" {
+			span.SetAttributes(attrHL7Type.String(msg.Type), attrHL7Trigger.String(msg.Trigger))
 		}
 	}
 	if refusal == nil && c.dedup != nil && msg.ControlID != "" {
@@ -180,17 +225,26 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 	} else if msg.Status == engine.StatusReceived && len(rec.Deliveries) == 0 {
 		msg.Status = engine.StatusDelivered // nothing to deliver
 	}
-	if err := c.j.Append(ctx, rec); err != nil {
+	_, js := c.tracer.Start(ctx, "journal append")
+	err := c.j.Append(ctx, rec)
+	fail(js, err)
+	js.End()
+	if err != nil {
 		if dupKey != "" {
 			c.dedup.forget(dupKey)
 		}
-		c.log.Error("message not stored; sender not acknowledged", "control_id", msg.ControlID, "err", err)
+		fail(span, err)
+		c.log.Error("message not stored; sender not acknowledged", "trace_id", msg.TraceID, "control_id", msg.ControlID, "err", err)
 		return nil, fmt.Errorf("channel %s: %w", c.spec.Name, err)
+	}
+	if recording {
+		span.SetAttributes(attrMessageID.Int64(msg.ID), attrStatus.String(string(msg.Status)))
 	}
 	switch msg.Status {
 	case engine.StatusError:
 		c.metrics.Errored.WithLabelValues(c.spec.Name).Inc()
-		c.log.Warn("message refused", "message_id", msg.ID, "control_id", msg.ControlID, "reason", msg.Error)
+		fail(span, refusal)
+		c.log.Warn("message refused", "message_id", msg.ID, "trace_id", msg.TraceID, "control_id", msg.ControlID, "reason", msg.Error)
 	case engine.StatusFiltered:
 		c.metrics.Filtered.WithLabelValues(c.spec.Name).Inc()
 	case engine.StatusDuplicate:
@@ -200,7 +254,12 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 	for _, d := range rec.Deliveries {
 		c.lanes[d.Destination][d.Lane].poke(msg.Priority > c.spec.Priority)
 	}
-	reply := c.reply(ctx, msg, rec, refusal, routeFailed)
+	rctx, rs := c.tracer.Start(ctx, "reply")
+	reply := c.reply(rctx, msg, rec, refusal, routeFailed)
+	if rs.IsRecording() && reply.Code != "" {
+		rs.SetAttributes(attribute.String("hl7.ack.code", reply.Code))
+	}
+	rs.End()
 	c.metrics.AckLatency.WithLabelValues(c.spec.Name).Observe(c.now().Sub(start).Seconds())
 	return reply, nil
 }
@@ -209,7 +268,13 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 // destination's delivery. An error refuses the message.
 func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.Record) error {
 	if c.spec.PriorityRule != nil {
+		_, span := c.tracer.Start(ctx, "priority rule")
 		urgent, err := c.spec.PriorityRule.Match(msg)
+		if span.IsRecording() {
+			span.SetAttributes(attrUrgent.Bool(urgent))
+		}
+		fail(span, err)
+		span.End()
 		if err != nil {
 			return fmt.Errorf("priority rule: %w", err)
 		}
@@ -218,7 +283,13 @@ func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.R
 		}
 	}
 	if c.spec.Filter != nil {
+		_, span := c.tracer.Start(ctx, "filter")
 		pass, err := c.spec.Filter.Match(msg)
+		if span.IsRecording() {
+			span.SetAttributes(attrPass.Bool(pass))
+		}
+		fail(span, err)
+		span.End()
 		if err != nil {
 			return fmt.Errorf("filter: %w", err)
 		}
@@ -233,8 +304,14 @@ func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.R
 		// journal then stores it once, as the message content.
 		ct, payload := msg.ContentType, []byte(nil)
 		if d.Transform != nil {
+			tctx, span := c.tracer.Start(ctx, c.transformSpans[i])
+			if span.IsRecording() {
+				span.SetAttributes(attrDestination.String(d.Name))
+			}
 			var err error
-			ct, payload, err = d.Transform(ctx, msg)
+			ct, payload, err = d.Transform(tctx, msg)
+			fail(span, err)
+			span.End()
 			if err != nil {
 				return fmt.Errorf("destination %s: %w", d.Name, err)
 			}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/engine/journal"
 )
@@ -17,6 +19,7 @@ type lane struct {
 	c      *Channel
 	dest   *Destination
 	n      int
+	span   string        // the name of its delivery spans
 	wake   chan struct{} // a message was queued
 	urgent chan struct{} // an urgent message was queued: it may overtake a head waiting to retry
 }
@@ -97,10 +100,12 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 			ContentType: d.ContentType, Payload: d.Payload,
 			Message: d.Message,
 		}
+		dctx, span := c.tracer.Start(messageContext(ctx, d.Message), l.span, clientSpan...)
 		started := c.now()
-		resp, err := l.dest.Dest.Deliver(ctx, out)
+		resp, err := l.dest.Dest.Deliver(dctx, out)
 		took := c.now().Sub(started)
 		if err != nil && ctx.Err() != nil {
+			l.endSpan(span, d, out.Attempt, "canceled", resp, err)
 			return // shutting down: the attempt does not count
 		}
 		o := journal.Outcome{DeliveryID: d.ID, MessageID: d.MessageID, Attempt: out.Attempt, Started: started, Duration: took}
@@ -110,6 +115,7 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 		c.metrics.Delivery.WithLabelValues(c.spec.Name, l.dest.Name).Observe(took.Seconds())
 		if err == nil {
 			o.Status = journal.Delivered
+			l.endSpan(span, d, out.Attempt, o.Status, resp, nil)
 			c.metrics.Delivered.WithLabelValues(c.spec.Name, l.dest.Name).Inc()
 			c.metrics.EndToEnd.WithLabelValues(c.spec.Name, l.dest.Name).Observe(c.now().Sub(d.Message.ReceivedAt).Seconds())
 			if resp != nil {
@@ -122,8 +128,9 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 		c.metrics.Failed.WithLabelValues(c.spec.Name, l.dest.Name).Inc()
 		if engine.IsPermanent(err) || l.dest.Retry.exhausted(out.Attempt, d.CreatedAt, c.now()) {
 			o.Status = journal.Dead
+			l.endSpan(span, d, out.Attempt, o.Status, resp, err)
 			c.metrics.DeadLetters.WithLabelValues(c.spec.Name, l.dest.Name).Inc()
-			log.Warn("delivery dead-lettered", "message_id", d.MessageID, "attempt", out.Attempt, "err", err)
+			log.Warn("delivery dead-lettered", "message_id", d.MessageID, "trace_id", d.Message.TraceID, "attempt", out.Attempt, "err", err)
 			if resp != nil {
 				c.deliverResponse(l.dest.Name, d.MessageID, resp)
 			}
@@ -132,10 +139,25 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 		}
 		o.Status = journal.Pending
 		o.NextAttemptAt = c.now().Add(l.dest.Retry.Backoff(out.Attempt))
-		log.Warn("delivery failed; will retry", "message_id", d.MessageID, "attempt", out.Attempt, "retry_at", o.NextAttemptAt, "err", err)
+		l.endSpan(span, d, out.Attempt, "retry", resp, err)
+		log.Warn("delivery failed; will retry", "message_id", d.MessageID, "trace_id", d.Message.TraceID, "attempt", out.Attempt, "retry_at", o.NextAttemptAt, "err", err)
 		pending = append(pending, l.record(o))
 		return // the head failed: read the queue again after recording
 	}
+}
+
+// endSpan ends the span of a delivery attempt with its outcome: delivered,
+// retry, dead or canceled (the lane stopped during the attempt).
+func (l *lane) endSpan(span trace.Span, d *journal.Delivery, attempt int, outcome string, resp *engine.Response, err error) {
+	if span.IsRecording() {
+		span.SetAttributes(attrChannel.String(l.c.spec.Name), attrDestination.String(l.dest.Name),
+			attrMessageID.Int64(d.MessageID), attrDeliveryID.Int64(d.ID), attrAttempt.Int(attempt), attrOutcome.String(outcome))
+		if resp != nil && resp.Status != "" {
+			span.SetAttributes(attrResponse.String(resp.Status))
+		}
+		fail(span, err)
+	}
+	span.End()
 }
 
 // record stores an outcome in the background and returns its result.

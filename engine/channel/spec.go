@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/format/hl7v2"
 )
@@ -49,6 +51,16 @@ type Spec struct {
 	DedupWindow         time.Duration // 0 disables duplicate suppression
 	RetainContent       time.Duration // 0 keeps content forever
 	RetainMetadata      time.Duration // 0 keeps metadata forever
+
+	// Tracer makes the spans of each message's trace (see trace.go); nil
+	// makes none, and messages then have no trace ID.
+	Tracer trace.Tracer
+	// State is the state Start puts the channel in; "" is Running.
+	State State
+	// NewSource makes a fresh source when the channel's source must run
+	// again after it was stopped (a resume after a pause): a source is
+	// not restartable. Nil: the channel cannot resume once paused.
+	NewSource func() (engine.Source, error)
 }
 
 // UrgentPriority is the priority a PriorityRule gives.
