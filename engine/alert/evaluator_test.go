@@ -182,7 +182,9 @@ func TestKinds(t *testing.T) {
 				b.queues.set(nil, journal.QueueStats{Channel: "adt", Destination: "ehr", Pending: 499},
 					journal.QueueStats{Channel: "orm", Destination: "billing", Pending: 900, Dead: 3})
 			}, "depth/orm/billing=900"},
-			{time.Minute, func(b *bench) { b.queues.set(nil, journal.QueueStats{Channel: "adt", Destination: "ehr", Pending: 500}) }, "depth/adt/ehr=500"},
+			{time.Minute, func(b *bench) {
+				b.queues.set(nil, journal.QueueStats{Channel: "adt", Destination: "ehr", Pending: 500})
+			}, "depth/adt/ehr=500"},
 			{2 * time.Minute, func(b *bench) { b.queues.set(nil) }, ""},
 		}},
 		{"queue age", config.AlertRule{Name: "age", Kind: config.AlertQueueAge, Threshold: 600}, []step{

@@ -84,9 +84,10 @@ type notifier struct {
 	webhook     *config.Webhook
 	droppedSeen int // dropped since the last time it was logged
 
-	ctx    context.Context // ends at Close
-	cancel context.CancelFunc
-	done   chan struct{}
+	ctx       context.Context // ends at Close
+	cancel    context.CancelFunc
+	done      chan struct{}
+	closeOnce sync.Once
 }
 
 // job is one notification with the webhook it was meant for when made.
@@ -161,13 +162,15 @@ func (n *notifier) send(status string, a Alert) {
 // Close stops the sender, abandoning a request in flight; notifications
 // still queued are dropped and their count logged.
 func (n *notifier) Close() {
-	n.mu.Lock()
-	n.cancel()
-	n.mu.Unlock()
-	<-n.done
-	if left := len(n.queue); left > 0 {
-		n.log.Warn("alert notifications not sent at shutdown", "count", left)
-	}
+	n.closeOnce.Do(func() {
+		n.mu.Lock()
+		n.cancel()
+		n.mu.Unlock()
+		<-n.done
+		if left := len(n.queue); left > 0 {
+			n.log.Warn("alert notifications not sent at shutdown", "count", left)
+		}
+	})
 }
 
 func (n *notifier) run() {
