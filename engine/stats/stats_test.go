@@ -3,6 +3,8 @@ package stats
 import (
 	"context"
 	"errors"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -290,7 +292,7 @@ func TestConcurrentReads(t *testing.T) {
 	r, m := newRecorder(t, Options{Interval: time.Second, Keep: 30 * time.Second})
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	for range 4 {
+	for range 2 {
 		wg.Go(func() {
 			for {
 				select {
@@ -309,6 +311,7 @@ func TestConcurrentReads(t *testing.T) {
 						r.DestinationSeries(ch, d, time.Time{})
 					}
 				}
+				runtime.Gosched()
 			}
 		})
 	}
@@ -372,4 +375,46 @@ func TestRun(t *testing.T) {
 	if got := r.Totals("adt").Received; got != 2 {
 		t.Errorf("total %d, want 2", got)
 	}
+}
+
+// BenchmarkSample samples a node of 50 channels with 2 destinations each,
+// every series moving, and reports the cost against gathering the same
+// registry alone (what /metrics pays on each scrape).
+func BenchmarkSample(b *testing.B) {
+	reg := prometheus.NewRegistry()
+	m := channel.NewMetrics(reg)
+	var names []string
+	for i := range 50 {
+		names = append(names, "channel-"+strconv.Itoa(i))
+	}
+	move := func() {
+		for _, ch := range names {
+			m.Received.WithLabelValues(ch).Inc()
+			m.AckLatency.WithLabelValues(ch).Observe(0.004)
+			for _, d := range []string{"ehr", "lab"} {
+				m.Delivered.WithLabelValues(ch, d).Inc()
+				m.EndToEnd.WithLabelValues(ch, d).Observe(0.2)
+			}
+		}
+	}
+	move()
+	start := time.Now()
+	for range b.N {
+		if _, err := reg.Gather(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	gather := time.Since(start)
+	r := New(reg, Options{Interval: time.Second, Keep: time.Hour})
+	at := t0
+	b.ResetTimer()
+	start = time.Now()
+	for range b.N {
+		move()
+		at = at.Add(time.Second)
+		if err := r.Sample(at); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start))/float64(gather), "x-gather")
 }
