@@ -64,7 +64,7 @@ func (c *conv) coverage(in1 *hl7v2.Segment, st *state, used []bool) {
 		c.push(r, "payor", p)
 		c.note("IN1", 4, "no insurance company: Coverage payor unknown")
 	}
-	c.add(r, makeID("Coverage", st.patient, in1.Field(2).String(), in1.Field(3).String(), in1.Field(36).String()))
+	st.coverage = c.add(r, makeID("Coverage", st.patient, in1.Field(2).String(), in1.Field(3).String(), in1.Field(36).String()))
 	st.last, st.lastType = r, "IN1"
 }
 
@@ -119,4 +119,37 @@ func (c *conv) allergy(seg *hl7v2.Segment, st *state, used []bool) {
 	}
 	c.child(r, "patient").set("reference", st.patient)
 	c.add(r, makeID("AllergyIntolerance", st.patient, seg.Field(3).String()))
+}
+
+// insuranceDetail maps what the IG maps of an IN2 or IN3, and reports the
+// rest field by field. The IG publishes no IN2 map, nor one of IN3 into
+// Coverage (both "under construction"), though its message maps say to
+// incorporate them into the IN1's Coverage. Its ADT maps make a CareTeam of
+// the patient from IN3 (IN3[CareTeam]), whose only row gives IN3-21 (case
+// manager) the role "case manager": the CareTeam is made when IN3-21 is
+// valued, with its id from the Coverage (or patient) and the IN3's set id;
+// the manager's name itself is placed nowhere by the IG, and reported.
+func (c *conv) insuranceDetail(seg *hl7v2.Segment, st *state, used []bool) {
+	name := seg.Name()
+	if name == "IN3" && st.patient != "" && !seg.Field(21).IsEmpty() {
+		if t := c.ms.segments["IN3[CareTeam]"]; t != nil {
+			r := c.newResource("CareTeam")
+			c.applySegment(t, seg, r, used)
+			r.set("subject", c.refTo(st.patient))
+			owner := st.coverage
+			if owner == "" {
+				owner = st.patient
+			}
+			c.add(r, makeID("CareTeam", owner, "IN3", seg.Field(1).String()))
+			c.unmapped = append(c.unmapped, Unmapped{Segment: name, Index: c.segIndex, Field: 21,
+				Reason: "case manager's name not mapped: IN3[CareTeam] gives only the participant's role"})
+		}
+	}
+	reason := "field not mapped: the IG has no " + name + " map into Coverage"
+	for f := 1; f <= seg.NumFields(); f++ {
+		if f < len(used) && used[f] || seg.Field(f).IsEmpty() {
+			continue
+		}
+		c.unmapped = append(c.unmapped, Unmapped{Segment: name, Index: c.segIndex, Field: f, Reason: reason})
+	}
 }

@@ -375,8 +375,18 @@ func (p *condParser) pred() (pred, error) {
 		if pr.self || pr.not {
 			return pr, errors.New("missing test")
 		}
-		// "IF PV1-3.2 OR PV1-3.3 VALUED": a bare field means VALUED.
+		// "IF PV1-3.2 OR PV1-3.3 VALUED", "IF TQ1-7 AND TQ1-8 NOT
+		// VALUED": a bare field takes the test of the field after it.
 		pr.op = opValued
+		if up == "AND" || up == "OR" {
+			save := p.i
+			p.next()
+			p.word("IF")
+			if next, err := p.pred(); err == nil && !next.self {
+				pr.op, pr.not, pr.vals, pr.n = next.op, next.not, next.vals, next.n
+			}
+			p.i = save
+		}
 	default:
 		return pr, fmt.Errorf("unreadable test %q", p.peek())
 	}

@@ -49,6 +49,11 @@ func TestConditionGroups(t *testing.T) {
 		{`IF (RXO-2 VALUED OR RXO-3 VALUED) AND RXO-4 VALUED`, fieldEnv{"3": "1", "4": "x"}, true},
 		{`IF (RXO-2 OR RXO-3 VALUED)`, fieldEnv{"3": "1"}, true},
 		{`(IF PID-25 NOT VALUED)`, fieldEnv{}, true},
+		{`IF TQ1-7 AND TQ1-8 NOT VALUED`, fieldEnv{}, true},
+		{`IF TQ1-7 AND TQ1-8 NOT VALUED`, fieldEnv{"7": "2024"}, false},
+		{`IF TQ1-7 AND TQ1-8 NOT VALUED`, fieldEnv{"8": "2024"}, false},
+		{`IF PV1-3.2 OR PV1-3.3 VALUED`, fieldEnv{"3.2": "12"}, true},
+		{`IF PV1-3.2 OR PV1-3.3 VALUED`, fieldEnv{}, false},
 		{`IF ((TQ1-7 VALUED))`, fieldEnv{"7": "2024"}, true},
 	} {
 		cd, err := parseCond(c.cond)

@@ -361,6 +361,10 @@ func (c *conv) applyRow(rw *row, x val, target *obj, sl slots, rep int, where st
 		}
 		return true
 	}
+	if rw.hasAssig && !isPrimitive(rw.leafType) {
+		sl.setPrimitive(target, rw.steps, rep, c.assignedCode(rw))
+		return true
+	}
 	if rw.hasAssig {
 		v, err := primitive(rw.leafType, rw.assign)
 		if err != nil {
@@ -478,4 +482,26 @@ func contactSystem(o *obj) {
 		}
 	}
 	o.set("system", sys)
+}
+
+// assignedCode is the constant of a row that assigns a code to a
+// CodeableConcept or Coding: a coding of the system its value set gives,
+// else (for a CodeableConcept) the text.
+func (c *conv) assignedCode(rw *row) *obj {
+	cd := c.newObj()
+	if rw.assignSystem != "" {
+		cd.set("system", rw.assignSystem)
+		cd.set("code", rw.assign)
+	} else if rw.leafType == "Coding" {
+		cd.set("code", rw.assign)
+	} else {
+		cd.set("text", rw.assign)
+		return cd
+	}
+	if rw.leafType == "Coding" {
+		return cd
+	}
+	cc := c.newObj()
+	c.push(cc, "coding", cd)
+	return cc
 }

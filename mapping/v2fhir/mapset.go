@@ -31,6 +31,10 @@ type MappingSet struct {
 	datatypes map[string]*table // "CX[Identifier]"
 	vocab     map[string]*conceptMap
 	skipped   []SkippedRow
+	// valueParts gives, for the maps into a primitive type whose value
+	// is not the v2 value's first part, the part that is: CQ[code] is
+	// CQ.2, the units. Keyed in lower case: rows write "CQ[Code]".
+	valueParts map[string]int
 }
 
 // SkippedRow is a table row the interpreter does not apply, with the reason.
@@ -51,28 +55,33 @@ type table struct {
 
 // row is one interpretable row of a table.
 type row struct {
-	field    int
-	cond     *cond
-	steps    []step
-	dtMap    string // "CX[Identifier]"; "" for a primitive leaf
-	vocab    string
-	assign   string // assigned constant, or ""
-	hasAssig bool
-	leafType string // FHIR type of the leaf ("code", "Identifier", "Reference")
-	refType  string // resource type named as "(Organization)" on the leaf
-	required bool   // the leaf has a required binding
-	rootSlot int    // for data type tables whose paths begin "[n]."
-	inPlace  bool   // the data type map fills the table's own object ("line[1-3]")
+	field  int
+	cond   *cond
+	steps  []step
+	dtMap  string // "CX[Identifier]"; "" for a primitive leaf
+	vocab  string
+	assign string // assigned constant, or ""
+	// assignSystem is the code system of a code assigned to a
+	// CodeableConcept or Coding, when the element's value set names it.
+	assignSystem string
+	hasAssig     bool
+	leafType     string // FHIR type of the leaf ("code", "Identifier", "Reference")
+	refType      string // resource type named as "(Organization)" on the leaf
+	required     bool   // the leaf has a required binding
+	rootSlot     int    // for data type tables whose paths begin "[n]."
+	inPlace      bool   // the data type map fills the table's own object ("line[1-3]")
 
 	// Resolved once the whole set is loaded (see link).
-	dt       *table         // the data type table (or the default for the leaf type)
-	cm       *conceptMap    // the vocabulary map
-	isPL     bool           // a PL reference: built as a Location in Go
-	joinText bool           // a [String] map: the parts joined as text
-	hdURI    bool           // a HD[uri] map
-	valueSet *spec.ValueSet // a required binding's codes, for a code leaf
-	base64   bool           // the value must be base64 already (ED.5)
-	encode64 bool           // text of a segment's field into base64Binary (OBX-5 TX into attachment data)
+	dt        *table         // the data type table (or the default for the leaf type)
+	cm        *conceptMap    // the vocabulary map
+	isPL      bool           // a PL reference: built as a Location in Go
+	joinText  bool           // a [String] map: the parts joined as text
+	cweText   bool           // CWE[string]: the text of the CWE (see primitiveFrom)
+	valuePart int            // the part of the value a primitive map takes, when not the first
+	hdURI     bool           // a HD[uri] map
+	valueSet  *spec.ValueSet // a required binding's codes, for a code leaf
+	base64    bool           // the value must be base64 already (ED.5)
+	encode64  bool           // text of a segment's field into base64Binary (OBX-5 TX into attachment data)
 }
 
 // step is one element of a row's FHIR path.
@@ -112,6 +121,7 @@ func Load(version string) (*MappingSet, error) {
 		return nil, fmt.Errorf("mapping set %q: %v", version, err)
 	}
 	ms.breakMutualConditions()
+	ms.orderOnlyConditions()
 	ms.link()
 	return ms, nil
 }
@@ -165,6 +175,9 @@ func (ms *MappingSet) loadDirWith(fsys fs.FS, sp *spec.Spec, plan *overridePlan)
 				recs = mergeTable(recs, plan.tables[name])
 			}
 			key := strings.TrimSuffix(path.Base(name), ".csv")
+			if kind == "datatypes" && isPrimitive(tableBase(key)) {
+				ms.readValuePart(key, recs)
+			}
 			t := ms.compileTable(key, recs, sp, kind == "segments")
 			if t == nil {
 				continue
@@ -174,9 +187,48 @@ func (ms *MappingSet) loadDirWith(fsys fs.FS, sp *spec.Spec, plan *overridePlan)
 			} else {
 				ms.datatypes[key] = t
 			}
+			if d := derivedTables[name]; d != "" {
+				if _, err := fs.Stat(fsys, "segments/"+d+".csv"); err != nil {
+					if t := ms.compileTable(d, recs, sp, true); t != nil {
+						ms.segments[d] = t
+					}
+				}
+			}
 		}
 	}
 	return nil
+}
+
+// derivedTables are segment tables the IG has not published (its
+// ORC[MedicationRequest] and NTE[MedicationRequest] maps are "under
+// construction") read from the file of the same segment's ServiceRequest
+// table, with paths resolved against MedicationRequest: the order elements
+// the two resources share (identifier, status, intent, requester,
+// authoredOn, note). Rows naming an element MedicationRequest lacks are
+// skipped, and listed by Skipped under the derived table's name. A mapping
+// set that has the table gets it from its own file.
+var derivedTables = map[string]string{
+	"segments/ORC[ServiceRequest].csv": "ORC[MedicationRequest]",
+	"segments/NTE[ServiceRequest].csv": "NTE[MedicationRequest]",
+}
+
+// readValuePart reads a data type map into a primitive type: its row
+// "$value" without a condition names the part that is the value. Only a part
+// other than the first is kept, since the first is what a map into a
+// primitive takes anyway.
+func (ms *MappingSet) readValuePart(key string, recs [][]string) {
+	for _, r := range recs {
+		if len(r) <= colAssign || strings.TrimSpace(r[colTarget]) != "$value" || strings.TrimSpace(r[colCond]) != "" {
+			continue
+		}
+		if n := fieldNumber(strings.TrimSpace(r[colID])); n > 1 {
+			if ms.valueParts == nil {
+				ms.valueParts = map[string]int{}
+			}
+			ms.valueParts[strings.ToLower(key)] = n
+		}
+		return
+	}
 }
 
 // tableBase returns the FHIR type a table's paths start from: the name in
@@ -233,7 +285,23 @@ func (ms *MappingSet) compileTable(key string, recs [][]string, sp *spec.Spec, s
 		if field <= 0 && !wholeSegment {
 			continue // header rows
 		}
+		if segment && field > 0 && !strings.HasPrefix(strings.ToUpper(id), key[:3]) {
+			// RXO[MedicationRequest] names its field 23 (Total Daily Dose)
+			// "RXE-19", the same field of RXE: the sort order says which
+			// field of the table's own segment the row maps.
+			n, err := strconv.Atoi(strings.TrimSpace(r[0]))
+			if err != nil || n <= 0 {
+				ms.skip(key, id, strings.TrimSpace(r[colTarget]), "field of another segment")
+				continue
+			}
+			field = n
+		}
 		target := strings.TrimSpace(r[colTarget])
+		// TQ1[MedicationRequest] maps TQ1-11 (text instruction) to "text",
+		// which is the resource's narrative: it is the dosage's text.
+		if key == "TQ1[MedicationRequest]" && target == "text" {
+			target = "dosageInstruction.text"
+		}
 		if target == "" {
 			if x := strings.TrimSpace(r[colExtra]); x != "" {
 				ms.skip(key, id, x, "element not defined by the guide")
@@ -423,6 +491,16 @@ func compileRow(base, target string, r []string, sp *spec.Spec, segment bool) (*
 			continue
 		}
 		res, ok := sp.Resolve(cur + "." + p)
+		if (!ok || res.Element == nil) && len(rw.steps) > 0 && rw.steps[len(rw.steps)-1].typ == "Timing" {
+			// TQ1[ServiceRequest] writes occurrenceTiming.boundsDuration
+			// and .duration for the elements of the Timing's repeat.
+			rr, rok := sp.Resolve(cur + ".repeat")
+			if r2, ok2 := sp.Resolve(cur + ".repeat." + p); rok && rr.Element != nil && ok2 && r2.Element != nil {
+				cur += ".repeat"
+				rw.steps = append(rw.steps, step{name: "repeat", typ: "Element", resolved: cur, repeats: rr.Element.Repeats()})
+				res, ok = r2, true
+			}
+		}
 		if !ok || res.Element == nil {
 			return nil, "no element " + cur + "." + p
 		}
@@ -459,6 +537,32 @@ func compileRow(base, target string, r []string, sp *spec.Spec, segment bool) (*
 	}
 	if rw.refType != "" && rw.leafType != "Reference" {
 		return nil, "reference target on a " + rw.leafType
+	}
+	if rw.hasAssig && !isPrimitive(rw.leafType) {
+		switch rw.leafType {
+		case "CodeableConcept", "Coding":
+			// A code assigned to a coded element (RXO-2: doseAndRate.type
+			// "ordered"): its system is the one of the element's value set
+			// that has the code; without one it is the concept's text.
+			if res, ok := sp.Resolve(rw.steps[len(rw.steps)-1].resolved); ok && res.Element.Binding != nil {
+				if vs := sp.ValueSet(res.Element.Binding.ValueSet); vs != nil {
+					for _, cs := range vs.Systems {
+						if vs.Contains(cs.System, rw.assign) {
+							rw.assignSystem = cs.System
+							break
+						}
+					}
+				}
+			}
+		default:
+			// A constant beside a data type map into a Reference (PV1-8,
+			// PV1-42) belongs to the next row of the table, which repeats
+			// it: the row is the data type map alone.
+			if rw.dtMap == "" && rw.refType == "" {
+				return nil, "constant assigned to a " + rw.leafType
+			}
+			rw.assign, rw.hasAssig = "", false
+		}
 	}
 	return rw, ""
 }
@@ -566,6 +670,22 @@ func (ms *MappingSet) breakMutualConditions() {
 	}
 }
 
+// orderOnlyConditions drops, from a table of the ORC for a resource no OBR
+// completes (ORC[MedicationRequest]: its group's detail is an RXO), the
+// conditions "OBR-n NOT VALUED": there is no OBR in such a group, so they
+// hold, and the OBR of another group must not be read for them.
+func (ms *MappingSet) orderOnlyConditions() {
+	t := ms.segments["ORC[MedicationRequest]"]
+	if t == nil {
+		return
+	}
+	for _, rw := range t.rows {
+		if _, ok := onlyNotValued(rw.cond, "OBR"); ok {
+			rw.cond = nil
+		}
+	}
+}
+
 // onlyNotValued reports whether c is the single test "seg-n NOT VALUED".
 func onlyNotValued(c *cond, seg string) (pred, bool) {
 	if c == nil || len(c.any) != 1 || len(c.any[0]) != 1 {
@@ -591,6 +711,10 @@ func (ms *MappingSet) link() {
 				}
 				rw.isPL = strings.HasPrefix(rw.dtMap, "PL[")
 				rw.joinText = strings.HasSuffix(rw.dtMap, "[String]") || strings.HasSuffix(rw.dtMap, "[string]")
+				rw.cweText = rw.joinText && strings.HasPrefix(rw.dtMap, "CWE[")
+				if !rw.joinText && isPrimitive(rw.leafType) {
+					rw.valuePart = ms.valueParts[strings.ToLower(rw.dtMap)]
+				}
 				rw.hdURI = strings.HasPrefix(rw.dtMap, "HD") && strings.HasSuffix(rw.dtMap, "[uri]")
 			}
 		}

@@ -77,7 +77,7 @@ var codedFields = map[string][]int{
 
 // setID names the segments whose field 1 is a Set ID.
 var setID = map[string]bool{"PID": true, "PV1": true, "NK1": true, "OBR": true, "OBX": true, "NTE": true, "AL1": true, "IAM": true, "DG1": true, "SPM": true,
-	"IN1": true, "PR1": true, "RGS": true, "TXA": true}
+	"IN1": true, "IN3": true, "PR1": true, "TQ1": true, "RGS": true, "TXA": true}
 
 type state struct {
 	patient, encounter string
@@ -93,6 +93,10 @@ type state struct {
 	orc                *hl7v2.Segment // the ORC of the current order group
 	pending            *obj           // the ServiceRequest or Immunization its ORC began
 	immunization       *obj           // the last RXA's, for RXR
+	medication         *obj           // the last RXO's, for RXR and TQ1
+	group              *obj           // the resource of the current order group, for TQ1
+	timings            int            // TQ1 segments of the current order group
+	coverage           string         // the last IN1's Coverage, for IN3
 	appointment        *obj           // the SCH's, completed by AIS/AIG/AIL/AIP
 	appointmentKey     string
 	document           *obj // the TXA's, completed by OBX
@@ -165,12 +169,25 @@ func (c *conv) run() {
 			c.order(seg, &st, used)
 		case "RXA":
 			c.immunization(seg, &st, used)
+		case "RXO":
+			c.medicationOrder(seg, &st, used)
 		case "RXR":
-			if st.immunization == nil {
-				c.unmapped = append(c.unmapped, Unmapped{Segment: "RXR", Index: i + 1, Reason: "no RXA before it"})
+			switch {
+			case st.immunization != nil:
+				c.applySegment(c.ms.segments["RXR[Immunization]"], seg, st.immunization, used)
+			case st.medication != nil:
+				c.routeOfMedication(seg, &st, used)
+			default:
+				c.unmapped = append(c.unmapped, Unmapped{Segment: "RXR", Index: i + 1, Reason: "no RXA or RXO before it"})
 				continue
 			}
-			c.applySegment(c.ms.segments["RXR[Immunization]"], seg, st.immunization, used)
+		case "TQ1":
+			if !c.timing(seg, &st, used) {
+				continue
+			}
+		case "IN2", "IN3":
+			c.insuranceDetail(seg, &st, used)
+			continue
 		case "MRG":
 			c.merge(seg, &st, used)
 		case "SPM":
@@ -315,6 +332,7 @@ func (c *conv) order(obr *hl7v2.Segment, st *state, used []bool) {
 	if sr == nil || sr.str("resourceType") != "ServiceRequest" {
 		sr = c.newResource("ServiceRequest")
 	}
+	st.group = sr
 	c.applySegment(c.ms.segments["OBR[ServiceRequest]"], obr, sr, used)
 	if c.structure != "ORU_R01" {
 		// An order message: the OBR details the order; there is no report.
@@ -361,6 +379,7 @@ func orderKey(seg *hl7v2.Segment) string {
 // finishOrder gives a ServiceRequest what FHIR requires and puts it in the
 // Bundle with its id from key.
 func (c *conv) finishOrder(sr *obj, key string, st *state) string {
+	c.oneOccurrence(sr)
 	if sr.str("status") == "" {
 		sr.set("status", "unknown")
 	}
@@ -383,6 +402,14 @@ func (c *conv) finishOrder(sr *obj, key string, st *state) string {
 func (c *conv) commonOrder(orc *hl7v2.Segment, st *state, used []bool) {
 	c.flushOrder(st)
 	st.orc = orc
+	st.medication, st.group, st.timings = nil, nil, 0
+	if c.groupHas("RXO") {
+		st.pending = c.newResource("MedicationRequest")
+		c.applySegment(c.ms.segments["ORC[MedicationRequest]"], orc, st.pending, used)
+		st.group = st.pending
+		st.last, st.lastType = st.pending, "RXO"
+		return
+	}
 	if c.structure == "VXU_V04" {
 		st.pending = c.newResource("Immunization")
 		c.applySegment(c.ms.segments["ORC[Immunization]"], orc, st.pending, used)
@@ -390,6 +417,7 @@ func (c *conv) commonOrder(orc *hl7v2.Segment, st *state, used []bool) {
 	}
 	st.pending = c.newResource("ServiceRequest")
 	c.applySegment(c.ms.segments["ORC[ServiceRequest]"], orc, st.pending, used)
+	st.group = st.pending
 	st.last, st.lastType = st.pending, "OBR"
 }
 
@@ -592,6 +620,8 @@ func (c *conv) nte(nte *hl7v2.Segment, st *state, used []bool) {
 		t = c.ms.segments["NTE[ServiceRequest]"]
 	case "SCH":
 		t = c.ms.segments["NTE[Appointment-Comment]"]
+	case "RXO":
+		t = c.ms.segments["NTE[MedicationRequest]"]
 	}
 	if t == nil || st.last == nil {
 		return

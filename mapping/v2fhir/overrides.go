@@ -143,6 +143,7 @@ func (ms *MappingSet) WithOverrides(ov *Overrides) (*MappingSet, error) {
 		return nil, err
 	}
 	out.breakMutualConditions()
+	out.orderOnlyConditions()
 	out.link()
 	return out, nil
 }

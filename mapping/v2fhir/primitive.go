@@ -83,8 +83,21 @@ func (c *conv) dateValue(typ, text string) (any, error) {
 // know are not written (and reported), other codes pass through.
 func (c *conv) primitiveFrom(rw *row, x val) (any, error) {
 	text := x.text()
-	if rw.joinText {
+	switch {
+	case rw.cweText:
+		// CWE[string]: the original text (CWE.9), else the text (CWE.2),
+		// as its table says; else the code (CWE.1), which the table maps
+		// nowhere, so that a code alone is not lost.
+		text = ""
+		for _, i := range []int{9, 2, 1} {
+			if text = x.part(i).text(); text != "" {
+				break
+			}
+		}
+	case rw.joinText:
 		text = joinParts(x)
+	case rw.valuePart > 0:
+		text = x.part(rw.valuePart).text()
 	}
 	if text == "" {
 		return nil, nil
