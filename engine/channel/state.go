@@ -78,9 +78,6 @@ func (c *Channel) SetState(ctx context.Context, st State) error {
 	default:
 		return fmt.Errorf("channel %s: unknown state %q", c.spec.Name, st)
 	}
-	if c.state != st {
-		c.log.Info("channel state changed", "from", string(c.state), "to", string(st))
-	}
 	c.state = st
 	return nil
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/engine/channel"
@@ -35,6 +37,11 @@ type Options struct {
 	Logger      *slog.Logger
 	// Prometheus receives the node's metrics; a new registry when nil.
 	Prometheus *prometheus.Registry
+	// Tracing makes the trace of each message (platform/telemetry builds
+	// it from the configuration's tracing section); the caller shuts it
+	// down after Close. When nil the node makes trace IDs for its
+	// messages and logs but exports no span.
+	Tracing trace.TracerProvider
 }
 
 // Node runs the channels of one configuration at a time.
@@ -51,6 +58,12 @@ type Node struct {
 	cfg      *config.Config
 	channels map[string]*running
 	history  []Applied
+	// states holds the state an operator put each channel in, as stored
+	// in the journal; a channel that is not in it runs.
+	states map[string]channel.State
+
+	tracer  trace.Tracer
+	ownTP   *sdktrace.TracerProvider // the provider made when Options.Tracing is nil
 
 	pruneStop chan struct{}
 	pruneDone chan struct{}
@@ -90,7 +103,24 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 		db: db, j: journal.Open(db, opts.Journal), reg: opts.Registry, log: log, prom: prom,
 		metrics: channel.NewMetrics(prom), dataDir: opts.DataDir, started: time.Now(),
 		channels:  map[string]*running{},
+		states:    map[string]channel.State{},
 		pruneStop: make(chan struct{}), pruneDone: make(chan struct{}),
+	}
+	tp := opts.Tracing
+	if tp == nil {
+		// No exporter: spans end where they start, IDs remain.
+		n.ownTP = sdktrace.NewTracerProvider()
+		tp = n.ownTP
+	}
+	n.tracer = tp.Tracer(channel.TracerName)
+	states, err := n.j.ChannelStates(ctx)
+	if err != nil {
+		n.j.Close()
+		db.Close()
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	for name, st := range states {
+		n.states[name] = channel.State(st)
 	}
 	go n.pruneLoop()
 	return n, nil
@@ -121,12 +151,14 @@ func (n *Node) History() []Applied {
 	return append([]Applied(nil), n.history...)
 }
 
-// ChannelInfo describes a running channel.
+// ChannelInfo describes a channel of the running configuration.
 type ChannelInfo struct {
 	Name          string
 	Source        string
 	Destinations  []string
 	ConfigVersion string
+	// State is "running", "paused" or "stopped" (see Control).
+	State string
 }
 
 // Channels lists the running channels by name.
@@ -135,7 +167,7 @@ func (n *Node) Channels() []ChannelInfo {
 	defer n.mu.Unlock()
 	var out []ChannelInfo
 	for name, r := range n.channels {
-		info := ChannelInfo{Name: name, Source: r.spec.Source.Type, ConfigVersion: r.ch.Spec().ConfigVersion}
+		info := ChannelInfo{Name: name, Source: r.spec.Source.Type, ConfigVersion: r.ch.Spec().ConfigVersion, State: string(r.ch.State())}
 		for _, d := range r.spec.Destinations {
 			info.Destinations = append(info.Destinations, d.Name)
 		}
@@ -228,6 +260,10 @@ func (n *Node) build(spec *config.Channel, version string) (*channel.Channel, er
 		Name: spec.Name, ConfigVersion: version, Source: src, Priority: spec.Priority,
 		Response: channel.Response(spec.Response), ResponseDestination: spec.ResponseDestination,
 		DedupWindow: spec.Dedup.Window, RetainContent: spec.Retention.Content, RetainMetadata: spec.Retention.Metadata,
+		Tracer: n.tracer, State: n.states[spec.Name],
+		// Sources do not restart: a resumed channel gets a new one, built
+		// from the same configuration.
+		NewSource: func() (engine.Source, error) { return sf(env, spec.Source.Options) },
 	}
 	if spec.Match != nil {
 		s.Filter = spec.Match
@@ -278,6 +314,9 @@ func (n *Node) Close(ctx context.Context) error {
 	<-n.pruneDone
 	n.j.Close()
 	errs = append(errs, n.db.Close())
+	if n.ownTP != nil {
+		errs = append(errs, n.ownTP.Shutdown(ctx))
+	}
 	return errors.Join(errs...)
 }
 
