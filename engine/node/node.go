@@ -62,8 +62,8 @@ type Node struct {
 	// in the journal; a channel that is not in it runs.
 	states map[string]channel.State
 
-	tracer  trace.Tracer
-	ownTP   *sdktrace.TracerProvider // the provider made when Options.Tracing is nil
+	tracer trace.Tracer
+	ownTP  *sdktrace.TracerProvider // the provider made when Options.Tracing is nil
 
 	pruneStop chan struct{}
 	pruneDone chan struct{}
