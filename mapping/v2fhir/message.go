@@ -413,6 +413,7 @@ func (c *conv) commonOrder(orc *hl7v2.Segment, st *state, used []bool) {
 	if c.structure == "VXU_V04" {
 		st.pending = c.newResource("Immunization")
 		c.applySegment(c.ms.segments["ORC[Immunization]"], orc, st.pending, used)
+		st.group = st.pending
 		return
 	}
 	st.pending = c.newResource("ServiceRequest")

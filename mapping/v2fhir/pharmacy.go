@@ -172,6 +172,9 @@ func (c *conv) routeOfMedication(rxr *hl7v2.Segment, st *state, used []bool) {
 	mr := st.medication
 	c.intoDosage(c.ms.segments["RXR[MedicationRequest]"], rxr, mr, 1, used)
 	ds := mr.list("dosageInstruction")
+	if len(ds) == 0 {
+		return
+	}
 	first, ok := ds[0].(*obj)
 	if !ok {
 		return

@@ -67,8 +67,12 @@ func (c *conv) oneOccurrence(sr *obj) {
 		if sr.get(k) != nil {
 			sr.set(k, nil)
 			u := Unmapped{Segment: c.segName, Index: c.segIndex, Reason: k + " not written: the order's TQ1 gives its occurrenceTiming"}
-			if c.segName == "OBR" && k == "occurrenceDateTime" {
-				u.Field = 6
+			if k == "occurrenceDateTime" { // OBR-6 is the only row that writes it
+				if c.segName == "OBR" {
+					u.Field = 6
+				} else {
+					u.Reason = "OBR-6 " + u.Reason
+				}
 			}
 			c.unmapped = append(c.unmapped, u)
 		}
