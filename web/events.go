@@ -164,7 +164,9 @@ func (s *server) newMessages(ctx context.Context, f journal.MessageFilter, last 
 			}
 			found = append(found, rowOf(m))
 		}
-		if reached {
+		// IDs grow by one: when the oldest read is the one after last,
+		// nothing was skipped.
+		if reached || list[len(list)-1].ID-1 <= last {
 			break
 		}
 		if page == pollPages-1 {

@@ -186,7 +186,7 @@ type messageData struct {
 // payload.
 type deliveryView struct {
 	journal.Delivery
-	Attempts    []journal.Attempt
+	AttemptLog  []journal.Attempt
 	Payload     string // the transform output; "" when it is the message as received
 	OwnPayload  bool
 	Bundle      *bundleSummary
@@ -230,7 +230,7 @@ func (s *server) message(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		dv := deliveryView{Delivery: del, Attempts: as}
+		dv := deliveryView{Delivery: del, AttemptLog: as}
 		if withContent && hasPayloads {
 			b, err := pr.DeliveryPayload(ctx, del.ID)
 			if err != nil {
@@ -257,8 +257,8 @@ func (s *server) message(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		// Attempts keep their responses only in content views.
 		for i := range d.Deliveries {
-			for k := range d.Deliveries[i].Attempts {
-				d.Deliveries[i].Attempts[k].Response = nil
+			for k := range d.Deliveries[i].AttemptLog {
+				d.Deliveries[i].AttemptLog[k].Response = nil
 			}
 		}
 		m.Raw = nil
