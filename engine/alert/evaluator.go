@@ -3,6 +3,7 @@ package alert
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sort"
@@ -284,7 +285,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, now time.Time) error {
 	}
 	e.resetGauge(nil)
 	if queueErr != nil {
-		return queueErr
+		return fmt.Errorf("alert: reading the queues: %w", queueErr)
 	}
 	return nil
 }

@@ -57,8 +57,9 @@ type Notification struct {
 	Alert  WebhookAlert `json:"alert"`
 }
 
-// WebhookAlert is an Alert as the webhook receives it. Value and Threshold
-// are ratios, counts or seconds, as in Alert.
+// WebhookAlert is an Alert as JSON, as the webhook receives it and as an
+// API may serve it. Value and Threshold are ratios, counts or seconds, as
+// in Alert; Resolved is left out while the alert fires.
 type WebhookAlert struct {
 	Rule        string    `json:"rule"`
 	Kind        string    `json:"kind"`
@@ -70,6 +71,14 @@ type WebhookAlert struct {
 	Value       float64   `json:"value"`
 	Threshold   float64   `json:"threshold"`
 	Message     string    `json:"message"`
+}
+
+// Wire returns the alert as JSON carries it, times in UTC.
+func (a Alert) Wire() WebhookAlert {
+	return WebhookAlert{
+		Rule: a.Rule, Kind: a.Kind, Severity: a.Severity, Channel: a.Channel, Destination: a.Destination,
+		Since: a.Since.UTC(), Resolved: a.Resolved.UTC(), Value: a.Value, Threshold: a.Threshold, Message: a.Message,
+	}
 }
 
 // notifier posts notifications to the webhook (see NotifyOptions).
@@ -140,10 +149,7 @@ func (n *notifier) send(status string, a Alert) {
 	if n.webhook == nil || n.ctx.Err() != nil {
 		return
 	}
-	body, err := json.Marshal(Notification{Status: status, Alert: WebhookAlert{
-		Rule: a.Rule, Kind: a.Kind, Severity: a.Severity, Channel: a.Channel, Destination: a.Destination,
-		Since: a.Since.UTC(), Resolved: a.Resolved.UTC(), Value: a.Value, Threshold: a.Threshold, Message: a.Message,
-	}})
+	body, err := json.Marshal(Notification{Status: status, Alert: a.Wire()})
 	if err != nil { // only floats that are not numbers, which no rule yields
 		n.log.Error("encoding alert notification", "rule", a.Rule, "err", err)
 		return
