@@ -1,6 +1,11 @@
 package v2fhir
 
-import "github.com/plexus-health/plexus/format/hl7v2"
+import (
+	"encoding/base64"
+	"slices"
+
+	"github.com/plexus-health/plexus/format/hl7v2"
+)
 
 // provenance records where the resources came from: the message (MSH,
 // EVN) and this conversion.
@@ -100,6 +105,7 @@ func evn0(evn *hl7v2.Segment, n int) hl7v2.Value {
 
 // bundle wraps the resources in a transaction Bundle of PUTs: the ids are
 // deterministic, so a re-sent message updates what the first one created.
+// A resource in c.patches is a PATCH entry instead (see appendPatch).
 // The Bundle is written directly; only the resources are objects.
 func (c *conv) bundle() []byte {
 	size := 512
@@ -121,8 +127,16 @@ func (c *conv) bundle() []byte {
 		b = append(b, `{"fullUrl":"urn:uuid:`...)
 		b = appendUUID(b, id)
 		b = append(b, `","resource":`...)
-		b = r.appendJSON(b)
-		b = append(b, `,"request":{"method":"PUT","url":`...)
+		method := "PUT"
+		if slices.Contains(c.patches, r) {
+			method = "PATCH"
+			b = c.appendPatch(b, r)
+		} else {
+			b = r.appendJSON(b)
+		}
+		b = append(b, `,"request":{"method":"`...)
+		b = append(b, method...)
+		b = append(b, `","url":`...)
 		b = append(b, '"')
 		b = appendStringBody(b, typ)
 		b = append(b, '/')
@@ -149,4 +163,34 @@ func appendUUID(b []byte, id string) []byte {
 	b = append(b, id[16:20]...)
 	b = append(b, '-')
 	return append(b, id[20:]...)
+}
+
+// appendPatch appends, as a PATCH entry's resource, a Binary holding the
+// JSON Patch that sets r's elements (but its resourceType and id) on the
+// stored resource: each an "add", which replaces a member that is there. A
+// list (the merged Patient's link) replaces the stored one. Applied to a
+// resource the server does not hold, the patch fails the transaction, as
+// a merge of an unknown patient should.
+func (c *conv) appendPatch(b []byte, r *obj) []byte {
+	p := append(c.scratch[:0], '[')
+	n := 0
+	for _, f := range r.f {
+		if f.k == "resourceType" || f.k == "id" {
+			continue
+		}
+		if n > 0 {
+			p = append(p, ',')
+		}
+		n++
+		p = append(p, `{"op":"add","path":"/`...)
+		p = appendStringBody(p, f.k)
+		p = append(p, `","value":`...)
+		p = appendValue(p, f.v)
+		p = append(p, '}')
+	}
+	p = append(p, ']')
+	c.scratch = p
+	b = append(b, `{"resourceType":"Binary","contentType":"application/json-patch+json","data":"`...)
+	b = base64.StdEncoding.AppendEncode(b, p)
+	return append(b, `"}`...)
 }

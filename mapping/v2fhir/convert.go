@@ -25,6 +25,11 @@ type Options struct {
 	// Now gives Provenance.recorded when the message has no usable instant.
 	// Defaults to time.Now.
 	Now func() time.Time
+	// PutMerged writes the merged Patient of an A40 as a PUT of what the
+	// MRG says of it (identifier, active false, link), which replaces the
+	// stored resource, instead of a JSON Patch of active and link, for FHIR
+	// servers that take no PATCH in a transaction Bundle.
+	PutMerged bool
 }
 
 // Unmapped is something present in a message that the conversion did not
@@ -125,6 +130,9 @@ type conv struct {
 	used      int // objects handed out from slabs
 	arrs      []*[slabSize]arr
 	usedArrs  int
+	// patches are the resources of c.res written as JSON Patch entries
+	// (the merged Patient of an A40) rather than PUTs.
+	patches []*obj
 }
 
 const slabSize = 64
@@ -152,9 +160,11 @@ func putConv(c *conv) {
 	clear(c.byID)
 	clear(c.slotStack)
 	clear(c.parts)
+	clear(c.patches)
 	*c = conv{
 		byID: c.byID, res: c.res[:0], scratch: c.scratch[:0], condCache: c.condCache[:0],
 		parts: c.parts[:0], slotStack: c.slotStack[:0], slabs: c.slabs, arrs: c.arrs,
+		patches: c.patches[:0],
 	}
 	convPool.Put(c)
 }

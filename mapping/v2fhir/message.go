@@ -512,7 +512,10 @@ func (c *conv) dropWithout(r *obj, k, req, fields string) {
 // patient of PID. As the IG does, each Patient links to the other: the
 // surviving one "replaces", the merged one (no longer active) is
 // "replaced-by". Its id is made from MRG-1 as a Patient's is from PID-3, so
-// it is the resource the merged patient's own messages created.
+// it is the resource the merged patient's own messages created. That
+// resource holds what those messages said of the patient, which a PUT of
+// the little an MRG says would replace: the merged Patient is a PATCH entry
+// (see bundle) that sets active and link only, unless Options.PutMerged.
 func (c *conv) merge(mrg *hl7v2.Segment, st *state, used []bool) {
 	cx := val{mrg.Field(1).Rep(1), 0}
 	v := cx.part(1).text()
@@ -527,12 +530,16 @@ func (c *conv) merge(mrg *hl7v2.Segment, st *state, used []bool) {
 		return
 	}
 	old := c.newResource("Patient")
-	if dt := c.ms.datatypes["CX[Identifier]"]; dt != nil {
-		ident := c.newObj()
-		c.applyDT(dt, cx, ident, 0)
-		if !ident.clean() {
-			c.push(old, "identifier", ident)
+	if c.opts.PutMerged {
+		if dt := c.ms.datatypes["CX[Identifier]"]; dt != nil {
+			ident := c.newObj()
+			c.applyDT(dt, cx, ident, 0)
+			if !ident.clean() {
+				c.push(old, "identifier", ident)
+			}
 		}
+	} else {
+		c.patches = append(c.patches, old)
 	}
 	old.set("active", false)
 	ref := c.add(old, id)
