@@ -141,8 +141,9 @@ func (r *Recorder) sampleAndLog(now time.Time) {
 //
 // A counter or histogram that went down since the previous call was reset
 // (its series was removed and made again); its interval counts from zero,
-// so no count is ever negative. When gathering fails partly, the series
-// that were gathered are used and the error is returned.
+// so no count is ever negative. When gathering fails, the series that were
+// gathered are used, the others count nothing in the interval, and the
+// error is returned.
 func (r *Recorder) Sample(now time.Time) error {
 	r.sampling.Lock()
 	defer r.sampling.Unlock()
@@ -157,6 +158,20 @@ func (r *Recorder) Sample(now time.Time) error {
 		gatherErr = fmt.Errorf("stats: gathering metrics: %w", gatherErr)
 	}
 	counters, hists := r.read(families)
+	if gatherErr != nil {
+		// Series missing from a failed gathering keep their running
+		// totals, so that they do not count from zero when they are back.
+		for k, v := range r.prevCounters {
+			if _, ok := counters[k]; !ok {
+				counters[k] = v
+			}
+		}
+		for k, h := range r.prevHists {
+			if _, ok := hists[k]; !ok {
+				hists[k] = h
+			}
+		}
+	}
 
 	// What each target did in the interval.
 	deltas := map[target]*Sample{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -330,26 +331,55 @@ func TestConcurrentReads(t *testing.T) {
 	}
 }
 
-// failingGatherer returns what it has with an error, as a registry with
-// one broken collector does.
-type failingGatherer struct{ prometheus.Gatherer }
-
-func (f failingGatherer) Gather() ([]*dto.MetricFamily, error) {
-	mf, _ := f.Gatherer.Gather()
-	return mf, errors.New("collector broke")
+// flakyGatherer fails when told to, returning what it has (all or
+// nothing) with the error, as a registry with a broken collector does.
+type flakyGatherer struct {
+	prometheus.Gatherer
+	fail, empty bool
 }
 
-func TestGatherErrorKeepsWhatWasGathered(t *testing.T) {
+func (f *flakyGatherer) Gather() ([]*dto.MetricFamily, error) {
+	mf, err := f.Gatherer.Gather()
+	switch {
+	case f.fail && f.empty:
+		return nil, errors.New("collector broke")
+	case f.fail:
+		return mf, errors.New("collector broke")
+	}
+	return mf, err
+}
+
+func TestGatherError(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	m := channel.NewMetrics(reg)
-	r := New(failingGatherer{reg}, Options{})
-	r.Sample(t0)
+	g := &flakyGatherer{Gatherer: reg}
+	r := New(g, Options{})
+	m.Received.WithLabelValues("adt").Add(100)
+	mustSample(t, r, t0)
 	m.Received.WithLabelValues("adt").Add(2)
-	if err := r.Sample(t0.Add(time.Second)); err == nil {
-		t.Error("no error")
+	g.fail = true
+	if err := r.Sample(t0.Add(10 * time.Second)); err == nil {
+		t.Error("no error from a failed gathering")
 	}
-	if s := r.Series("adt", time.Time{}); len(s) != 1 || s[0].Received != 2 {
-		t.Errorf("%+v", s)
+	// Nothing gathered: the interval counts nothing, and the series does
+	// not count from zero once it is back.
+	m.Received.WithLabelValues("adt").Add(3)
+	g.empty = true
+	if err := r.Sample(t0.Add(20 * time.Second)); err == nil {
+		t.Error("no error from a failed gathering")
+	}
+	g.fail, g.empty = false, false
+	m.Received.WithLabelValues("adt").Add(4)
+	mustSample(t, r, t0.Add(30*time.Second))
+	var got []int64
+	for _, s := range r.Series("adt", time.Time{}) {
+		got = append(got, s.Received)
+	}
+	if want := []int64{2, 0, 7}; !slices.Equal(got, want) {
+		t.Errorf("received per interval %v, want %v", got, want)
+	}
+	if tot := r.Totals("adt").Received; tot != 109 {
+		t.Errorf("total %d, want 109", tot)
 	}
 }
 
