@@ -10,6 +10,10 @@
 //	GET  /readyz                           200 once a configuration runs and the store answers, else 503 and why
 //	GET  /metrics                          Prometheus, from Options.Metrics
 //	GET  /api/v1/channels                  ChannelList
+//	POST /api/v1/channels/{name}/start     Channel: source and deliveries run
+//	POST /api/v1/channels/{name}/stop      Channel: source and deliveries stop; the queue waits
+//	POST /api/v1/channels/{name}/pause     Channel: the source stops taking messages; the queue drains
+//	POST /api/v1/channels/{name}/resume    Channel: a paused source takes messages again
 //	GET  /api/v1/queues                    QueueList
 //	GET  /api/v1/messages?...              MessageList; parameters in MessageQuery
 //	GET  /api/v1/messages/{id}[?content=1] MessageDetail
@@ -21,7 +25,8 @@
 //
 // Errors are an Error body: 400 names the bad parameter (unknown ones
 // included), 403 refuses content or a cross-origin POST, 404 a missing
-// message, 409 a resend of a message with no deliveries, 410 content that
+// message or channel, 409 a resend of a message with no deliveries or a
+// pause or resume of a stopped channel, 410 content that
 // retention deleted, 413 a body over 1 MiB, 415 a replay body that is not
 // application/json, 500 an internal failure whose cause goes to the log
 // only.
@@ -67,6 +72,9 @@ type Engine interface {
 	// one is applied.
 	Config() *config.Config
 	History() []node.Applied
+	// Control starts, stops, pauses or resumes a channel (node.Node.Control
+	// describes the actions and their errors).
+	Control(ctx context.Context, channel, action string) error
 }
 
 var _ Engine = (*node.Node)(nil)
@@ -128,6 +136,9 @@ func New(e Engine, opts Options) http.Handler {
 		}))
 	}
 	s.handle("GET /api/v1/channels", s.channels)
+	for _, action := range []string{node.ActionStart, node.ActionStop, node.ActionPause, node.ActionResume} {
+		s.handle("POST /api/v1/channels/{name}/"+action, s.control(action))
+	}
 	s.handle("GET /api/v1/queues", s.queues)
 	s.handle("GET /api/v1/messages", s.messages)
 	s.handle("GET /api/v1/messages/{id}", s.message)
@@ -168,6 +179,10 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, http.StatusRequestEntityTooLarge, &Error{Message: fmt.Sprintf("request body larger than %d bytes", tooBig.Limit)})
 	case errors.Is(err, journal.ErrNotFound):
 		writeJSON(w, http.StatusNotFound, &Error{Message: "not found"})
+	case errors.Is(err, node.ErrUnknownChannel):
+		writeJSON(w, http.StatusNotFound, &Error{Message: "no such channel"})
+	case errors.Is(err, node.ErrWrongState):
+		writeJSON(w, http.StatusConflict, &Error{Message: "the channel is stopped: start it"})
 	case r.Context().Err() != nil:
 		// The client has gone; nobody reads this.
 		writeJSON(w, http.StatusServiceUnavailable, &Error{Message: "request canceled"})

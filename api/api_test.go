@@ -48,6 +48,31 @@ func (e *fakeEngine) Config() *config.Config {
 
 func (e *fakeEngine) History() []node.Applied { return e.history }
 
+// Control changes the State of a fake channel the way node.Control does.
+func (e *fakeEngine) Control(ctx context.Context, name, action string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	state := map[string]string{node.ActionStart: "running", node.ActionResume: "running", node.ActionStop: "stopped", node.ActionPause: "paused"}[action]
+	if state == "" {
+		return node.ErrBadAction
+	}
+	for i := range e.channels {
+		c := &e.channels[i]
+		if c.Name != name {
+			continue
+		}
+		if c.State == "stopped" && (action == node.ActionPause || action == node.ActionResume) {
+			return node.ErrWrongState
+		}
+		// A copy: Channels hands out the slice.
+		chs := append([]node.ChannelInfo(nil), e.channels...)
+		chs[i].State = state
+		e.channels = chs
+		return nil
+	}
+	return fmt.Errorf("channel %q: %w", name, node.ErrUnknownChannel)
+}
+
 func (e *fakeEngine) setConfig(c *config.Config) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -95,8 +120,8 @@ func newFixture(t *testing.T, opts Options) *fixture {
 		j:   j,
 		cfg: &config.Config{Version: config.Version{Hash: "abc123def456", LoadedAt: t0}, Files: []string{"channels.yaml"}},
 		channels: []node.ChannelInfo{
-			{Name: "adt", Source: "mllp", Destinations: []string{"lab", "archive"}, ConfigVersion: "abc123def456"},
-			{Name: "orders", Source: "http", Destinations: []string{"ris"}, ConfigVersion: "abc123def456"},
+			{Name: "adt", Source: "mllp", Destinations: []string{"lab", "archive"}, ConfigVersion: "abc123def456", State: "running"},
+			{Name: "orders", Source: "http", Destinations: []string{"ris"}, ConfigVersion: "abc123def456", State: "running"},
 		},
 		history: []node.Applied{
 			{Version: "000000000000", AppliedAt: t0.Add(-time.Hour), Changes: "added adt"},

@@ -142,6 +142,37 @@ func (c *Client) Channels(ctx context.Context) ([]Channel, error) {
 	return out.Channels, nil
 }
 
+// StartChannel starts a stopped or paused channel: its source takes
+// messages and its deliveries run. It returns the channel as it is then.
+func (c *Client) StartChannel(ctx context.Context, name string) (*Channel, error) {
+	return c.control(ctx, name, "start")
+}
+
+// StopChannel stops a channel's source and deliveries; queued deliveries
+// wait in the journal until it starts again.
+func (c *Client) StopChannel(ctx context.Context, name string) (*Channel, error) {
+	return c.control(ctx, name, "stop")
+}
+
+// PauseChannel stops a channel's source from taking messages while its
+// queues keep draining.
+func (c *Client) PauseChannel(ctx context.Context, name string) (*Channel, error) {
+	return c.control(ctx, name, "pause")
+}
+
+// ResumeChannel lets a paused channel's source take messages again.
+func (c *Client) ResumeChannel(ctx context.Context, name string) (*Channel, error) {
+	return c.control(ctx, name, "resume")
+}
+
+func (c *Client) control(ctx context.Context, name, action string) (*Channel, error) {
+	var out Channel
+	if err := c.do(ctx, http.MethodPost, "/api/v1/channels/"+url.PathEscape(name)+"/"+action, nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Queues lists the destination queues holding pending or dead deliveries.
 func (c *Client) Queues(ctx context.Context) ([]Queue, error) {
 	var out QueueList

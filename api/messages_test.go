@@ -129,7 +129,7 @@ func TestListMessagesPaging(t *testing.T) {
 
 func TestMessageQueryRoundTrip(t *testing.T) {
 	q := MessageQuery{Channel: "adt", Status: "dead", Type: "ADT", Trigger: "A01", ControlID: "C 1&x=y", PatientID: "MRN#1",
-		Text: "100%", From: t0, To: t0.Add(90 * time.Second), Before: 42, Limit: 7}
+		TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", Text: "100%", From: t0, To: t0.Add(90 * time.Second), Before: 42, Limit: 7}
 	got, err := parseMessageQuery(q.Values())
 	if err != nil {
 		t.Fatal(err)
@@ -157,6 +157,8 @@ func TestBadRequests(t *testing.T) {
 		{"GET", "/api/v1/messages?from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z", "", "", 400, "parameter to"},
 		{"GET", "/api/v1/messages?before=x", "", "", 400, "parameter before"},
 		{"GET", "/api/v1/messages?status=bogus", "", "", 400, "parameter status"},
+		{"GET", "/api/v1/messages?trace_id=4bf92f35", "", "", 400, "parameter trace_id: must be 32 hexadecimal digits"},
+		{"GET", "/api/v1/messages?trace_id=4bf92f3577b34da6a3ce929d0e0e473g", "", "", 400, "parameter trace_id"},
 		{"GET", "/api/v1/messages?chanel=adt", "", "", 400, "parameter chanel: unknown parameter"},
 		{"GET", "/api/v1/messages?channel=adt&channel=lab", "", "", 400, "parameter channel"},
 		{"GET", "/api/v1/messages/abc", "", "", 400, "parameter id"},

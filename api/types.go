@@ -2,8 +2,10 @@ package api
 
 import (
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/plexus-health/plexus/engine"
@@ -35,7 +37,9 @@ type Message struct {
 	ConfigVersion   string    `json:"config_version"`
 	Status          string    `json:"status"`
 	Error           string    `json:"error,omitempty"`
-	TraceID         string    `json:"trace_id,omitempty"`
+	// TraceID is the W3C trace ID of the message's trace (32 hex digits),
+	// empty for messages stored before tracing.
+	TraceID string `json:"trace_id,omitempty"`
 }
 
 // MessageList is one page of messages, newest first. Next, when set, is
@@ -119,11 +123,16 @@ type QueueList struct {
 	Queues []Queue `json:"queues"`
 }
 
-// Channel is a running channel and the queues of its destinations.
+// Channel is a channel of the running configuration and the queues of its
+// destinations.
 type Channel struct {
 	Name          string `json:"name"`
 	Source        string `json:"source"`
 	ConfigVersion string `json:"config_version"`
+	// State is "running", "paused" (the source takes no messages, the
+	// queues drain) or "stopped" (source and deliveries stopped, the
+	// queues wait).
+	State string `json:"state"`
 	// Destinations are in configuration order, each with its queue.
 	Destinations []Queue `json:"destinations"`
 	// Pending, Dead and OldestPending sum up the destinations.
@@ -204,6 +213,7 @@ type MessageQuery struct {
 	Trigger   string // MSH-9.2
 	ControlID string // MSH-10
 	PatientID string // PID-3(1).1
+	TraceID   string // the message's W3C trace ID, 32 hex digits
 	Text      string // substring of the control ID, patient ID, sender, type or error
 	From, To  time.Time
 	Before    int64 // a Next from the previous page
@@ -227,6 +237,7 @@ const (
 	paramTrigger     = "trigger"
 	paramControlID   = "control_id"
 	paramPatientID   = "patient_id"
+	paramTraceID     = "trace_id"
 	paramText        = "q"
 	paramFrom        = "from"
 	paramTo          = "to"
@@ -252,6 +263,7 @@ func (q MessageQuery) Values() url.Values {
 	set(paramTrigger, q.Trigger)
 	set(paramControlID, q.ControlID)
 	set(paramPatientID, q.PatientID)
+	set(paramTraceID, q.TraceID)
 	set(paramText, q.Text)
 	if !q.From.IsZero() {
 		v.Set(paramFrom, q.From.Format(time.RFC3339Nano))
@@ -273,7 +285,7 @@ func (q MessageQuery) Values() url.Values {
 // listing of everything.
 func parseMessageQuery(v url.Values) (MessageQuery, error) {
 	p := params{v: v}
-	p.only(paramChannel, paramStatus, paramType, paramTrigger, paramControlID, paramPatientID, paramText,
+	p.only(paramChannel, paramStatus, paramType, paramTrigger, paramControlID, paramPatientID, paramTraceID, paramText,
 		paramFrom, paramTo, paramBefore, paramLimit)
 	q := MessageQuery{
 		Channel:   p.str(paramChannel),
@@ -282,6 +294,7 @@ func parseMessageQuery(v url.Values) (MessageQuery, error) {
 		Trigger:   p.str(paramTrigger),
 		ControlID: p.str(paramControlID),
 		PatientID: p.str(paramPatientID),
+		TraceID:   strings.ToLower(p.str(paramTraceID)),
 		Text:      p.str(paramText),
 		From:      p.time(paramFrom),
 		To:        p.time(paramTo),
@@ -291,11 +304,16 @@ func parseMessageQuery(v url.Values) (MessageQuery, error) {
 	if p.err == nil && q.Status != "" && !slices.Contains(messageStatuses, engine.Status(q.Status)) {
 		p.fail(paramStatus, "must be one of received, filtered, delivered, error, dead, duplicate, not %q", q.Status)
 	}
+	if p.err == nil && q.TraceID != "" && !traceIDRE.MatchString(q.TraceID) {
+		p.fail(paramTraceID, "must be 32 hexadecimal digits")
+	}
 	if p.err == nil && !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
 		p.fail(paramTo, "must be after from")
 	}
 	return q, p.err
 }
+
+var traceIDRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 var messageStatuses = []engine.Status{engine.StatusReceived, engine.StatusFiltered, engine.StatusDelivered,
 	engine.StatusError, engine.StatusDead, engine.StatusDuplicate}
@@ -304,7 +322,7 @@ var messageStatuses = []engine.Status{engine.StatusReceived, engine.StatusFilter
 func (q MessageQuery) filter() journal.MessageFilter {
 	return journal.MessageFilter{
 		Channel: q.Channel, Status: q.Status, Type: q.Type, Trigger: q.Trigger, ControlID: q.ControlID,
-		PatientID: q.PatientID, Text: q.Text, From: q.From, To: q.To, BeforeID: q.Before, Limit: q.Limit,
+		PatientID: q.PatientID, TraceID: q.TraceID, Text: q.Text, From: q.From, To: q.To, BeforeID: q.Before, Limit: q.Limit,
 	}
 }
 
@@ -347,6 +365,7 @@ func messageOf(m *engine.Message) Message {
 		ContentType: m.ContentType, Type: m.Type, Trigger: m.Trigger, ControlID: m.ControlID,
 		SendingApp: m.SendingApp, SendingFacility: m.SendingFacility, PatientID: m.PatientID,
 		Priority: m.Priority, ConfigVersion: m.ConfigVersion, Status: string(m.Status), Error: m.Error,
+		TraceID: m.TraceID,
 	}
 }
 
