@@ -10,10 +10,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing/fstest"
+	"time"
 
 	_ "github.com/ncruces/go-sqlite3/driver" // the "sqlite3" database/sql driver
 	_ "github.com/ncruces/go-sqlite3/embed"  // SQLite itself, compiled to WebAssembly: no cgo
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // Dialect names a SQL dialect the store speaks.
@@ -44,14 +46,20 @@ var tokens = map[Dialect]*strings.Replacer{
 	),
 }
 
-// Options tune how the store opens SQLite.
+// Options tune how the store opens its database.
 type Options struct {
 	// Synchronous is SQLite's synchronous pragma: "FULL" (default) syncs the
 	// WAL at every commit so an acknowledged message survives power loss;
 	// "NORMAL" survives a process crash only.
 	Synchronous string
-	// ReadConns is the size of the reader pool (default 4).
+	// ReadConns is the size of the reader pool (default 4 on SQLite, 8 on
+	// PostgreSQL).
 	ReadConns int
+	// WriteConns is the size of the writer pool on PostgreSQL (default 1;
+	// SQLite always has one writer).
+	WriteConns int
+	// StatementTimeout bounds every statement on PostgreSQL (default 30s).
+	StatementTimeout time.Duration
 }
 
 // DB is an open store: a writer pool with one connection and a reader pool.
@@ -65,10 +73,11 @@ type DB struct {
 }
 
 // Open opens the store named by dsn and applies pending migrations. An
-// empty dsn or "sqlite" opens dataDir/plexus.db; "sqlite:PATH" opens PATH.
+// empty dsn or "sqlite" opens dataDir/plexus.db; "sqlite:PATH" opens PATH;
+// "postgres://..." connects to a PostgreSQL server (see openPostgres).
 func Open(ctx context.Context, dsn, dataDir string, opts Options) (*DB, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, fmt.Errorf("store: PostgreSQL is not available in this build yet")
+	if isPostgres(dsn) {
+		return openPostgres(ctx, dsn, opts)
 	}
 	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite"), ":")
 	if path == "" {
@@ -117,6 +126,27 @@ func Open(ctx context.Context, dsn, dataDir string, opts Options) (*DB, error) {
 	return db, nil
 }
 
+// render turns a dialect-neutral migration file into dialect d's SQL: the
+// type tokens ({{BIGINT}}...) are replaced, and the lines between
+// "-- +plexus <dialect>" and "-- +plexus end" are kept for that dialect
+// only (triggers and functions, whose syntax the two do not share).
+func render(src string, d Dialect) string {
+	var b strings.Builder
+	keep := true
+	for line := range strings.Lines(src) {
+		marker, ok := strings.CutPrefix(strings.TrimSpace(line), "-- +plexus ")
+		if ok {
+			marker = strings.TrimSpace(marker)
+			keep = marker == "end" || marker == string(d)
+			continue
+		}
+		if keep {
+			b.WriteString(line)
+		}
+	}
+	return tokens[d].Replace(b.String())
+}
+
 // migrate applies every pending migration, rendered for the dialect.
 func (db *DB) migrate(ctx context.Context) error {
 	rendered := fstest.MapFS{}
@@ -128,17 +158,24 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		rendered[filepath.Base(path)] = &fstest.MapFile{Data: []byte(tokens[db.Dialect].Replace(string(b)))}
+		rendered[filepath.Base(path)] = &fstest.MapFile{Data: []byte(render(string(b), db.Dialect))}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("store: reading migrations: %w", err)
 	}
 	dialect := goose.DialectSQLite3
+	var popts []goose.ProviderOption
 	if db.Dialect == Postgres {
 		dialect = goose.DialectPostgres
+		// Nodes starting together migrate one at a time.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return fmt.Errorf("store: preparing migrations: %w", err)
+		}
+		popts = append(popts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, db.W, rendered)
+	p, err := goose.NewProvider(dialect, db.W, rendered, popts...)
 	if err != nil {
 		return fmt.Errorf("store: preparing migrations: %w", err)
 	}

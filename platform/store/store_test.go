@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -44,7 +45,10 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open(ctx, "", t.TempDir(), Options{Synchronous: "OFF"}); err == nil {
 		t.Error("synchronous OFF accepted")
 	}
-	if _, err := Open(ctx, "postgres://x", "", Options{}); err == nil {
-		t.Error("postgres accepted before it exists")
+	_, err := Open(ctx, "postgres://plexus:s3cret@127.0.0.1:1/db?sslmode=disable&connect_timeout=2", "", Options{})
+	if err == nil {
+		t.Error("a PostgreSQL server that does not listen accepted")
+	} else if strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("the error quotes the password: %v", err)
 	}
 }

@@ -32,9 +32,8 @@ CREATE INDEX audit_resource ON audit (resource_type, resource_id, seq);
 
 -- Append-only in the database as well: these triggers refuse UPDATE and
 -- DELETE. They stop mistakes, not an attacker, who can drop them; the hash
--- chain, checked by "plexus audit verify", is the guarantee. The syntax is
--- SQLite's: the PostgreSQL dialect, when it lands, needs a trigger function
--- (or REVOKE UPDATE, DELETE) in its place.
+-- chain, checked by "plexus audit verify", is the guarantee.
+-- +plexus sqlite
 -- +goose StatementBegin
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN
@@ -47,8 +46,25 @@ BEGIN
     SELECT RAISE(ABORT, 'audit log is append-only');
 END;
 -- +goose StatementEnd
+-- +plexus postgres
+-- +goose StatementBegin
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit log is append-only';
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+-- +plexus end
 
 -- +goose Down
+-- +plexus sqlite
 DROP TRIGGER audit_no_delete;
 DROP TRIGGER audit_no_update;
+-- +plexus postgres
+DROP TRIGGER audit_no_delete ON audit;
+DROP TRIGGER audit_no_update ON audit;
+DROP FUNCTION audit_append_only();
+-- +plexus end
 DROP TABLE audit;
