@@ -17,6 +17,7 @@ import (
 	"github.com/plexus-health/plexus/platform/audit"
 	"github.com/plexus-health/plexus/platform/auth"
 	"github.com/plexus-health/plexus/platform/limit"
+	"github.com/plexus-health/plexus/web"
 )
 
 // surface is the HTTP side of "plexus serve": every route of the admin
@@ -32,8 +33,8 @@ import (
 //	handler
 //
 // Open routes: /healthz, /readyz, login, the OAuth2 token endpoint and
-// JWK Set, the SMART configuration and /fhir/metadata. Everything else
-// needs a credential.
+// JWK Set, the SMART configuration and /fhir/metadata, and the dashboard's
+// login form and static files. Everything else needs a credential.
 type surface struct {
 	handler  http.Handler
 	audit    *audit.Log // nil when the audit log is disabled
@@ -123,6 +124,25 @@ func buildSurface(ctx context.Context, d surfaceDeps) (*surface, error) {
 	}))
 	mux.Handle("/", record(audit.AdminAction)(s.accounts.Authenticate(audit.Attribute(
 		limited(accounts.Authorize(s.accounts.Routes(admin)))))))
+
+	// The dashboard authenticates its session cookie itself (a browser
+	// without a session is sent to the login form, not answered 401) and
+	// applies the same policy through accounts.Authorize.
+	dashOpts := web.Options{
+		Engine: d.node, Sessions: s.accounts, Authorize: accounts.Authorize,
+		Metrics: d.node.Prometheus(), Logger: d.log, Stop: ctx.Done(),
+	}
+	if s.audit != nil {
+		dashOpts.Audit = s.audit
+	}
+	dash, err := web.New(dashOpts)
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	ui := record(web.Classify)(limited(dash))
+	mux.Handle("/ui/", ui)
+	mux.Handle("GET /{$}", ui)
 	s.handler = mux
 	return s, nil
 }
