@@ -34,6 +34,11 @@ type Queues interface {
 	Queues(ctx context.Context) ([]journal.QueueStats, error)
 }
 
+var (
+	_ History = (*stats.Recorder)(nil)
+	_ Queues  = (*journal.Journal)(nil)
+)
+
 // Sources are what an Evaluator measures.
 type Sources struct {
 	History History
