@@ -44,8 +44,13 @@ func (c *conv) documentContent(obx *hl7v2.Segment, st *state, used []bool) {
 		c.unmapped = append(c.unmapped, Unmapped{Segment: "OBX", Index: c.segIndex, Reason: "no TXA before it"})
 		return
 	}
-	used[1] = true
+	if len(used) > 1 {
+		used[1] = true
+	}
 	c.applySegment(c.ms.segments["OBX[DocumentReference]"], obx, st.document, used)
+	if len(used) <= 5 {
+		return // no OBX-5: no content
+	}
 	if obx.Field(2).String() != "" && used[5] {
 		used[2] = true // the value type chose OBX-5's rows
 	}

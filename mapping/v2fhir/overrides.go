@@ -111,7 +111,7 @@ var primaryTables = map[string]string{
 	"OBR": "OBR[ServiceRequest]", "OBX": "OBX[Observation]", "AL1": "AL1[AllergyIntolerance]", "IAM": "IAM[AllergyIntolerance]",
 	"DG1": "DG1[Condition]", "SPM": "SPM[Specimen]", "RXA": "RXA[Immunization]",
 	"RXR": "RXR[Immunization]", "IN1": "IN1[Coverage]", "PR1": "PR1[Procedure]",
-	"SCH": "SCH[Appointment]", "AIS": "AIS[Appointment]", "AIL": "AIL[Appointment]",
+	"SCH": "SCH[Appointment]", "AIS": "AIS[Appointment]", "AIL": "AIL[Appointment]", "RXO": "RXO[MedicationRequest]",
 	"AIP": "AIP[Appointment]", "TXA": "TXA[DocumentReference]",
 }
 

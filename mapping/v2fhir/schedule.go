@@ -55,7 +55,9 @@ func (c *conv) resource(seg *hl7v2.Segment, st *state, used []bool) {
 		c.unmapped = append(c.unmapped, Unmapped{Segment: c.segName, Index: c.segIndex, Reason: "no SCH before it"})
 		return
 	}
-	used[1] = true // set id
+	if len(used) > 1 {
+		used[1] = true // set id
+	}
 	t := c.ms.segments[c.segName+"[Appointment]"]
 	if t == nil {
 		c.unmapped = append(c.unmapped, Unmapped{Segment: c.segName, Index: c.segIndex, Reason: "segment not mapped"})
