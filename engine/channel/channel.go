@@ -184,7 +184,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 	var refusal error // why the message is refused; the sender gets AE/AR
 	var dupKey string
 	if msg.ContentType == engine.ContentHL7v2 {
-		_, ps := c.tracer.Start(ctx, "parse")
+		_, ps := c.child(ctx, recording, "parse")
 		m, err := hl7v2.Parse(in.Raw)
 		if err == nil {
 			msg.HL7 = m
@@ -209,7 +209,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 	}
 	routeFailed := false
 	if refusal == nil && msg.Status == engine.StatusReceived {
-		refusal = c.route(ctx, msg, rec)
+		refusal = c.route(ctx, msg, rec, recording)
 		routeFailed = refusal != nil
 	}
 	if refusal != nil {
@@ -225,7 +225,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 	} else if msg.Status == engine.StatusReceived && len(rec.Deliveries) == 0 {
 		msg.Status = engine.StatusDelivered // nothing to deliver
 	}
-	_, js := c.tracer.Start(ctx, "journal append")
+	_, js := c.child(ctx, recording, "journal append")
 	err := c.j.Append(ctx, rec)
 	fail(js, err)
 	js.End()
@@ -254,7 +254,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 	for _, d := range rec.Deliveries {
 		c.lanes[d.Destination][d.Lane].poke(msg.Priority > c.spec.Priority)
 	}
-	rctx, rs := c.tracer.Start(ctx, "reply")
+	rctx, rs := c.child(ctx, recording, "reply")
 	reply := c.reply(rctx, msg, rec, refusal, routeFailed)
 	if rs.IsRecording() && reply.Code != "" {
 		rs.SetAttributes(attribute.String("hl7.ack.code", reply.Code))
@@ -264,11 +264,21 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 	return reply, nil
 }
 
+// child starts a child span of the receive span in ctx, or returns ctx
+// and a span that does nothing when the receive span does not record: its
+// children would not either, and this costs no allocation.
+func (c *Channel) child(ctx context.Context, recording bool, name string) (context.Context, trace.Span) {
+	if !recording {
+		return ctx, noSpan
+	}
+	return c.tracer.Start(ctx, name)
+}
+
 // route applies the priority rule and the filter, and builds each
 // destination's delivery. An error refuses the message.
-func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.Record) error {
+func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.Record, recording bool) error {
 	if c.spec.PriorityRule != nil {
-		_, span := c.tracer.Start(ctx, "priority rule")
+		_, span := c.child(ctx, recording, "priority rule")
 		urgent, err := c.spec.PriorityRule.Match(msg)
 		if span.IsRecording() {
 			span.SetAttributes(attrUrgent.Bool(urgent))
@@ -283,7 +293,7 @@ func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.R
 		}
 	}
 	if c.spec.Filter != nil {
-		_, span := c.tracer.Start(ctx, "filter")
+		_, span := c.child(ctx, recording, "filter")
 		pass, err := c.spec.Filter.Match(msg)
 		if span.IsRecording() {
 			span.SetAttributes(attrPass.Bool(pass))
@@ -304,7 +314,7 @@ func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.R
 		// journal then stores it once, as the message content.
 		ct, payload := msg.ContentType, []byte(nil)
 		if d.Transform != nil {
-			tctx, span := c.tracer.Start(ctx, c.transformSpans[i])
+			tctx, span := c.child(ctx, recording, c.transformSpans[i])
 			if span.IsRecording() {
 				span.SetAttributes(attrDestination.String(d.Name))
 			}

@@ -100,7 +100,10 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 			ContentType: d.ContentType, Payload: d.Payload,
 			Message: d.Message,
 		}
-		dctx, span := c.tracer.Start(messageContext(ctx, d.Message), l.span, clientSpan...)
+		dctx, span := ctx, noSpan
+		if sampled(d.Message) {
+			dctx, span = c.tracer.Start(messageContext(ctx, d.Message), l.span, clientSpan...)
+		}
 		started := c.now()
 		resp, err := l.dest.Dest.Deliver(dctx, out)
 		took := c.now().Sub(started)

@@ -49,6 +49,9 @@ const (
 // trace ID.
 var noopTracer = noop.NewTracerProvider().Tracer(TracerName)
 
+// noSpan stands for the spans a trace that is not recorded would have.
+var noSpan trace.Span = noop.Span{}
+
 // traceparent is a carrier holding only an inbound W3C traceparent value.
 type traceparent string
 
@@ -81,6 +84,13 @@ func setTraceIDs(msg *engine.Message, sc trace.SpanContext) {
 	msg.TraceID = hex.EncodeToString(tid[:])
 	msg.SpanID = hex.EncodeToString(sid[:])
 	msg.TraceFlags = byte(sc.TraceFlags())
+}
+
+// sampled reports whether the journaled trace of msg is sampled: only then
+// do its delivery attempts make spans. A message journaled without a trace
+// (before tracing, or with no tracer) makes none either.
+func sampled(msg *engine.Message) bool {
+	return msg != nil && msg.TraceID != "" && trace.TraceFlags(msg.TraceFlags).IsSampled()
 }
 
 // messageContext returns ctx with the journaled root span of msg as the

@@ -108,8 +108,8 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 	}
 	tp := opts.Tracing
 	if tp == nil {
-		// No exporter: spans end where they start, IDs remain.
-		n.ownTP = sdktrace.NewTracerProvider()
+		// No exporter: spans are not recorded, IDs are made.
+		n.ownTP = sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.NeverSample()))
 		tp = n.ownTP
 	}
 	n.tracer = tp.Tracer(channel.TracerName)

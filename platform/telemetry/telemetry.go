@@ -60,13 +60,16 @@ func New(cfg config.Tracing, log *slog.Logger) (*Provider, error) {
 	}
 	opts := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", service))),
-		// A sender's traceparent carries its sampling decision; messages
-		// that begin their trace here are sampled by their trace ID, so
-		// that every node of a cluster decides alike.
-		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio))),
+		// Without an exporter no span is recorded: the IDs are all that
+		// is kept, at the cost of generating them.
+		sdktrace.WithSampler(sdktrace.NeverSample()),
 	}
 	p := &Provider{}
 	if cfg.Endpoint != "" {
+		// A sender's traceparent carries its sampling decision; messages
+		// that begin their trace here are sampled by their trace ID, so
+		// that every node of a cluster decides alike.
+		opts = append(opts, sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio))))
 		target, err := tracesURL(cfg.Endpoint)
 		if err != nil {
 			return nil, err
