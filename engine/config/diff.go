@@ -103,6 +103,7 @@ func Diff(old, new *Config) Changes {
 		setting("admin.max_body", old.Admin.MaxBody != new.Admin.MaxBody)
 		setting("journal.batch_size", old.Journal.BatchSize != new.Journal.BatchSize)
 		setting("journal.batch_wait", old.Journal.BatchWait != new.Journal.BatchWait)
+		setting("tracing", !reflect.DeepEqual(old.Tracing, new.Tracing))
 	}
 	for _, s := range [][]string{c.Added, c.Removed, c.Changed, c.Tables} {
 		slices.Sort(s)

@@ -68,3 +68,23 @@ func TestTracingProblemsHideSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestTracingChangeNeedsRestart checks that a reload reports a changed
+// tracing section as a setting that needs a restart.
+func TestTracingChangeNeedsRestart(t *testing.T) {
+	load1 := func(y string) *Config {
+		cfg, err := load([]source{{"c.yaml", []byte("version: 1\n" + y + "\n")}}, testRegistry(nil), time.Unix(0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	a := load1("tracing: {endpoint: 'http://127.0.0.1:4318'}")
+	b := load1("tracing: {endpoint: 'http://127.0.0.1:4318', sample_ratio: 0.5}")
+	if got := Diff(a, b).Settings; len(got) != 1 || got[0] != "tracing" {
+		t.Errorf("changed section: settings %v", got)
+	}
+	if got := Diff(a, load1("tracing: {endpoint: 'http://127.0.0.1:4318'}")).Settings; len(got) != 0 {
+		t.Errorf("same section: settings %v", got)
+	}
+}
