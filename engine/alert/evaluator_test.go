@@ -387,7 +387,7 @@ func TestRun(t *testing.T) {
 	r := rules(config.AlertRule{Name: "depth", Kind: config.AlertQueueDepth, Threshold: 1})
 	r.Interval = time.Hour
 	b.ev.Apply(r)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for len(b.ev.Active()) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("Run did not evaluate the applied rules")

@@ -393,7 +393,7 @@ func TestRun(t *testing.T) {
 		close(done)
 	}()
 	m.Received.WithLabelValues("adt").Add(1)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for len(r.Series("adt", time.Time{})) < 2 {
 		if time.Now().After(deadline) {
 			t.Fatal("Run recorded no samples")
