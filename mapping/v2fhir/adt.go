@@ -111,9 +111,13 @@ func (c *conv) allergy(seg *hl7v2.Segment, st *state, used []bool) {
 		c.unmapped = append(c.unmapped, Unmapped{Segment: name, Index: c.segIndex, Reason: "no PID: AllergyIntolerance not written"})
 		return
 	}
+	t, severity := c.ms.segments["AL1[AllergyIntolerance]"], "AL1-4"
+	if name == "IAM" {
+		t, severity = c.ms.segments["IAM[AllergyIntolerance]"], "IAM-4"
+	}
 	r := c.newResource("AllergyIntolerance")
-	c.applySegment(c.ms.segments[name+"[AllergyIntolerance]"], seg, r, used)
-	c.dropWithout(r, "reaction", "manifestation", name+"-4")
+	c.applySegment(t, seg, r, used)
+	c.dropWithout(r, "reaction", "manifestation", severity)
 	if a, ok := r.get("reaction").(*arr); ok && len(a.v) == 0 {
 		r.set("reaction", nil)
 	}
