@@ -67,12 +67,16 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 	c := l.c
 	// Outcomes are recorded concurrently with the next deliveries; all
 	// are committed before the queue is read again.
-	var pending []chan error
+	type recording struct {
+		done chan error
+		d    *journal.Delivery
+	}
+	var pending []recording
 	defer func() {
 		failed := false
 		for _, p := range pending {
-			if err := <-p; err != nil && ctx.Err() == nil {
-				log.Error("recording delivery outcome", "err", err)
+			if err := <-p.done; err != nil && ctx.Err() == nil {
+				log.Error("recording delivery outcome", "message_id", p.d.MessageID, "trace_id", p.d.Message.TraceID, "err", err)
 				failed = true
 			}
 		}
@@ -124,7 +128,7 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 			if resp != nil {
 				c.deliverResponse(l.dest.Name, d.MessageID, resp)
 			}
-			pending = append(pending, l.record(o))
+			pending = append(pending, recording{l.record(o), d})
 			continue
 		}
 		o.Error = err.Error()
@@ -137,14 +141,14 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 			if resp != nil {
 				c.deliverResponse(l.dest.Name, d.MessageID, resp)
 			}
-			pending = append(pending, l.record(o))
+			pending = append(pending, recording{l.record(o), d})
 			continue
 		}
 		o.Status = journal.Pending
 		o.NextAttemptAt = c.now().Add(l.dest.Retry.Backoff(out.Attempt))
 		l.endSpan(span, d, out.Attempt, "retry", resp, err)
 		log.Warn("delivery failed; will retry", "message_id", d.MessageID, "trace_id", d.Message.TraceID, "attempt", out.Attempt, "retry_at", o.NextAttemptAt, "err", err)
-		pending = append(pending, l.record(o))
+		pending = append(pending, recording{l.record(o), d})
 		return // the head failed: read the queue again after recording
 	}
 }

@@ -1,10 +1,14 @@
 package channel
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -230,5 +234,75 @@ func TestNoTracer(t *testing.T) {
 	m := waitStatus(t, j, r.MessageID, engine.StatusDelivered)
 	if m.TraceID != "" || m.SpanID != "" {
 		t.Errorf("trace %q span %q without a tracer", m.TraceID, m.SpanID)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the lanes' concurrent logging.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) lines() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Split(strings.TrimSpace(s.b.String()), "\n")
+}
+
+// TestLogsCarryTraceID checks that every log record about a message (a
+// refusal, a failed attempt, a dead letter) carries its journaled trace ID
+// with its message ID.
+func TestLogsCarryTraceID(t *testing.T) {
+	_, tp := recordedTracer(t, 1)
+	j := newJournal(t)
+	var out syncBuffer
+	dest := newRecorder()
+	dest.failNext, dest.permanent = 2, false
+	c := New(Spec{Name: "adt", Tracer: tp.Tracer(TracerName), Destinations: []Destination{{Name: "lab", Dest: dest,
+		Retry: Retry{MaxAttempts: 2, InitialBackoff: time.Millisecond, MaxBackoff: time.Millisecond, Jitter: -1}}}},
+		j, nil, slog.New(slog.NewJSONHandler(&out, nil)))
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop(context.Background())
+	dead := receive(t, c, hl7("C1", "P1", "A01"))
+	refused := receive(t, c, []byte("MSH|^~\\&|A|B|C|D|20240101||ADT^A01|C2|P|9.9\r"))
+	waitStatus(t, j, dead.MessageID, engine.StatusDead)
+	traces := map[int64]string{}
+	for _, id := range []int64{dead.MessageID, refused.MessageID} {
+		m, err := j.Message(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		traces[id] = m.TraceID
+	}
+	seen := map[string]bool{}
+	for _, line := range out.lines() {
+		var rec struct {
+			Msg       string `json:"msg"`
+			MessageID int64  `json:"message_id"`
+			TraceID   string `json:"trace_id"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if rec.MessageID == 0 {
+			continue
+		}
+		seen[rec.Msg] = true
+		if want := traces[rec.MessageID]; rec.TraceID != want || want == "" {
+			t.Errorf("%q about message %d: trace_id %q, want %q", rec.Msg, rec.MessageID, rec.TraceID, want)
+		}
+	}
+	for _, msg := range []string{"message refused", "delivery failed; will retry", "delivery dead-lettered"} {
+		if !seen[msg] {
+			t.Errorf("no %q record; log:\n%s", msg, strings.Join(out.lines(), "\n"))
+		}
 	}
 }
