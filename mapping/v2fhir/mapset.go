@@ -64,12 +64,15 @@ type row struct {
 	// assignSystem is the code system of a code assigned to a
 	// CodeableConcept or Coding, when the element's value set names it.
 	assignSystem string
-	hasAssig     bool
-	leafType     string // FHIR type of the leaf ("code", "Identifier", "Reference")
-	refType      string // resource type named as "(Organization)" on the leaf
-	required     bool   // the leaf has a required binding
-	rootSlot     int    // for data type tables whose paths begin "[n]."
-	inPlace      bool   // the data type map fills the table's own object ("line[1-3]")
+	// misplaced is a constant the table wrote beside a map into a
+	// Reference; compileTable gives it to the next row.
+	misplaced string
+	hasAssig  bool
+	leafType  string // FHIR type of the leaf ("code", "Identifier", "Reference")
+	refType   string // resource type named as "(Organization)" on the leaf
+	required  bool   // the leaf has a required binding
+	rootSlot  int    // for data type tables whose paths begin "[n]."
+	inPlace   bool   // the data type map fills the table's own object ("line[1-3]")
 
 	// Resolved once the whole set is loaded (see link).
 	dt        *table         // the data type table (or the default for the leaf type)
@@ -269,6 +272,7 @@ func (ms *MappingSet) compileTable(key string, recs [][]string, sp *spec.Spec, s
 		return nil // primitive or odd targets are coded in Go (primitive.go)
 	}
 	t := &table{name: key, base: base}
+	var carry *row // the row before, when it had a misplaced constant
 	for _, r := range recs {
 		if len(r) <= colAssign {
 			continue
@@ -311,9 +315,20 @@ func (ms *MappingSet) compileTable(key string, recs [][]string, sp *spec.Spec, s
 		rw, reason := compileRow(base, target, r, sp, segment)
 		if rw == nil {
 			ms.skip(key, id, target, reason)
+			carry = nil
 			continue
 		}
 		rw.field = field
+		// A constant beside a map into a Reference (see compileRow) is the
+		// next row's when that row of the same field has none: PV1-42's
+		// "reserved" is its location's status.
+		if carry != nil && carry.field == field && !rw.hasAssig && isPrimitive(rw.leafType) {
+			rw.assign, rw.hasAssig = carry.misplaced, true
+		}
+		carry = nil
+		if rw.misplaced != "" {
+			carry = rw
+		}
 		if wholeSegment && !rw.hasAssig {
 			ms.skip(key, id, target, "whole-segment row without a constant")
 			continue
@@ -556,11 +571,13 @@ func compileRow(base, target string, r []string, sp *spec.Spec, segment bool) (*
 			}
 		default:
 			// A constant beside a data type map into a Reference (PV1-8,
-			// PV1-42) belongs to the next row of the table, which repeats
-			// it: the row is the data type map alone.
+			// PV1-42) belongs to the next row of the table (which PV1-8's
+			// repeats, and PV1-42's lacks): the row is the data type map
+			// alone.
 			if rw.dtMap == "" && rw.refType == "" {
 				return nil, "constant assigned to a " + rw.leafType
 			}
+			rw.misplaced = rw.assign
 			rw.assign, rw.hasAssig = "", false
 		}
 	}
