@@ -77,10 +77,10 @@ func (s *server) channelViews(ctx context.Context, charts bool) ([]channelView, 
 	slices.SortFunc(infos, func(a, b node.ChannelInfo) int { return cmp.Compare(a.Name, b.Name) })
 	out := make([]channelView, 0, len(infos))
 	for _, info := range infos {
-		c := channelView{Name: info.Name, Source: info.Source, ConfigVersion: info.ConfigVersion, State: "running",
+		c := channelView{Name: info.Name, Source: info.Source, ConfigVersion: info.ConfigVersion, State: info.State,
 			Counters: count[info.Name], Destinations: []queueView{}}
-		if s.opts.State != nil {
-			c.State = s.opts.State(info)
+		if c.State == "" {
+			c.State = "running"
 		}
 		for _, d := range info.Destinations {
 			q := queues[key{info.Name, d}]

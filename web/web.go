@@ -122,12 +122,9 @@ type Options struct {
 	// the dashboard's own role check: accounts.Authorize in "plexus
 	// serve". Nil leaves the dashboard's check alone (tests).
 	Authorize func(http.Handler) http.Handler
-	// Control starts, stops, pauses and resumes channels; nil hides the
-	// buttons and refuses the actions.
+	// Control starts, stops, pauses and resumes channels ((*node.Node).Control);
+	// nil hides the buttons and refuses the actions.
 	Control Control
-	// State tells a listed channel's state (running, paused, stopped);
-	// nil shows every listed channel as running.
-	State func(node.ChannelInfo) string
 	// Stats feeds the charts; nil shows "no data yet".
 	Stats Stats
 	// Alerts lists active alerts; nil shows none.

@@ -12,7 +12,6 @@ import (
 
 	"github.com/plexus-health/plexus/engine/alert"
 	"github.com/plexus-health/plexus/engine/channel"
-	"github.com/plexus-health/plexus/engine/node"
 	"github.com/plexus-health/plexus/engine/stats"
 	"github.com/plexus-health/plexus/platform/accounts"
 	"github.com/plexus-health/plexus/platform/audit"
@@ -238,13 +237,8 @@ func TestChannelsPage(t *testing.T) {
 	f := newFixture(t, func(o *Options) {
 		o.Stats = fakeStats{samples}
 		o.Alerts = fakeAlerts{alerts}
-		o.State = func(c node.ChannelInfo) string {
-			if c.Name == "orders" {
-				return "paused"
-			}
-			return "running"
-		}
 	})
+	f.engine.channels[1].State = "paused"
 	m := channel.NewMetrics(f.metrics)
 	m.Received.WithLabelValues("adt").Add(7)
 	m.Errored.WithLabelValues("adt").Add(1)

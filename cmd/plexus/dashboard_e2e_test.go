@@ -188,6 +188,13 @@ channels:
 	}
 	send("DASH1")
 	run("live message", chromedp.WaitVisible(`//tbody[@id="message-rows"]/tr[contains(., "DASH1")]`, chromedp.BySearch))
+	if shots != "" {
+		// A fuller list for the picture.
+		for i := range 6 {
+			send(fmt.Sprintf("DASH1-%d", i))
+		}
+		run("more live messages", chromedp.WaitVisible(`//tbody[@id="message-rows"]/tr[contains(., "DASH1-5")]`, chromedp.BySearch))
+	}
 	shoot("messages")
 
 	// Its page: the delivery to lab, delivered, with its attempt.
@@ -244,6 +251,19 @@ channels:
 		chromedp.WaitVisible(`//tbody[@id="message-rows"]/tr[contains(., "DASH2")]//a`, chromedp.BySearch),
 		chromedp.AttributeValue(`//tbody[@id="message-rows"]/tr[contains(., "DASH2")]//a`, "href", &href, nil, chromedp.BySearch))
 	waitFor("replayed and delivered", base+href, `#message-status.st-delivered`)
+
+	// The operator pauses the channel and resumes it.
+	var state string
+	run("pause", chromedp.Navigate(base+"/ui/"), chromedp.Click(`form[action="/ui/channels/adt/pause"] button`),
+		chromedp.WaitVisible(`[data-channel="adt"] .state-paused`), chromedp.Text(".notice", &notice))
+	if notice != "Channel paused." {
+		t.Errorf("after pausing: %q", notice)
+	}
+	run("resume", chromedp.Click(`form[action="/ui/channels/adt/resume"] button`),
+		chromedp.WaitVisible(`[data-channel="adt"] .state-running`), chromedp.Text(`[data-channel="adt"] [data-field="state"]`, &state))
+	if state != "running" {
+		t.Errorf("after resuming: %q", state)
+	}
 
 	// The auditor sees the log, content views among them, and nothing else.
 	run("logout", chromedp.Click(`button.link`), chromedp.WaitVisible("#user", chromedp.ByID))

@@ -129,7 +129,7 @@ func buildSurface(ctx context.Context, d surfaceDeps) (*surface, error) {
 	// without a session is sent to the login form, not answered 401) and
 	// applies the same policy through accounts.Authorize.
 	dashOpts := web.Options{
-		Engine: d.node, Sessions: s.accounts, Authorize: accounts.Authorize,
+		Engine: d.node, Sessions: s.accounts, Authorize: accounts.Authorize, Control: d.node.Control,
 		Metrics: d.node.Prometheus(), Logger: d.log, Stop: ctx.Done(),
 	}
 	if s.audit != nil {
