@@ -136,7 +136,7 @@ channels:
 		}
 		var png []byte
 		run("screenshot "+name, chromedp.FullScreenshot(&png, 100))
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(shots, "dashboard-"+name+".png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -193,7 +193,8 @@ channels:
 		for i := range 6 {
 			send(fmt.Sprintf("DASH1-%d", i))
 		}
-		run("more live messages", chromedp.WaitVisible(`//tbody[@id="message-rows"]/tr[contains(., "DASH1-5")]`, chromedp.BySearch))
+		run("more live messages", chromedp.WaitVisible(`//tbody[@id="message-rows"]/tr[contains(., "DASH1-5")]`, chromedp.BySearch),
+			chromedp.Reload(), chromedp.WaitVisible("#live-state.on"))
 	}
 	shoot("messages")
 
