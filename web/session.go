@@ -44,7 +44,8 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case errors.Is(err, accounts.ErrLocked):
 		data.Error = "Too many failed logins. Wait a while and try again."
-		if ra, ok := err.(interface{ RetryAfter() time.Duration }); ok {
+		var ra interface{ RetryAfter() time.Duration }
+		if errors.As(err, &ra) {
 			data.Error = "Too many failed logins. Try again in " + formatDuration(ra.RetryAfter().Round(time.Second)) + "."
 		}
 		s.render(w, r, http.StatusTooManyRequests, "login.html", "Log in", nil, data)

@@ -98,10 +98,14 @@ type Stats interface {
 	Series(channel string, since time.Time) []stats.Sample
 }
 
+var _ Stats = (*stats.Recorder)(nil)
+
 // Alerts lists the alerts firing now.
 type Alerts interface {
 	Active() []alert.Alert
 }
+
+var _ Alerts = (*alert.Evaluator)(nil)
 
 // AuditLog is what the audit page reads. *audit.Log satisfies it.
 type AuditLog interface {
