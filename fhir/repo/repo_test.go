@@ -5,31 +5,32 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/plexus-health/plexus/platform/store"
+	"github.com/plexus-health/plexus/platform/store/storetest"
 )
 
 // open returns a repository on a fresh temporary store.
 func open(t testing.TB) *Repo {
 	t.Helper()
-	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, testDialect, store.Options{Synchronous: "NORMAL"})
 	r, err := New(db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		r.Close()
-		db.Close()
-	})
+	t.Cleanup(func() { r.Close() })
 	return r
 }
+
+// testDialect is the store the tests run on: TestMain runs them on each.
+var testDialect store.Dialect
+
+func TestMain(m *testing.M) { os.Exit(storetest.RunBoth(m, &testDialect)) }
 
 // object decodes JSON into a map for checks.
 func object(t testing.TB, b []byte) map[string]any {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/plexus-health/plexus/fhir/spec"
 	"github.com/plexus-health/plexus/platform/store"
+	"github.com/plexus-health/plexus/platform/store/storetest"
 )
 
 // fixture is a store whose resources and index rows a test writes
@@ -23,11 +24,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t, testDialect, store.Options{Synchronous: "NORMAL"})
 	sp, err := spec.R4()
 	if err != nil {
 		t.Fatal(err)

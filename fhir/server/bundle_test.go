@@ -17,6 +17,7 @@ import (
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/validate"
 	"github.com/plexus-health/plexus/platform/store"
+	"github.com/plexus-health/plexus/platform/store/storetest"
 )
 
 // be is one entry of a test Bundle.
@@ -558,11 +559,7 @@ func TestBundleConditionsChangeUnderneath(t *testing.T) {
 		{"keeps changing", -1, 409},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			db := storetest.Open(t, testDialect, store.Options{Synchronous: "NORMAL"})
 			r, err := repo.New(db)
 			if err != nil {
 				t.Fatal(err)

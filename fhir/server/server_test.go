@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,29 +14,23 @@ import (
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/validate"
 	"github.com/plexus-health/plexus/platform/store"
+	"github.com/plexus-health/plexus/platform/store/storetest"
 )
 
 // fixture opens a fresh temporary SQLite store with its repository and a
 // validator, closed when the test ends.
 func fixture(t testing.TB) (*store.DB, *repo.Repo, *validate.Validator) {
 	t.Helper()
-	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, testDialect, store.Options{Synchronous: "NORMAL"})
 	r, err := repo.New(db)
 	if err != nil {
-		db.Close()
 		t.Fatal(err)
 	}
 	v, err := validate.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		r.Close()
-		db.Close()
-	})
+	t.Cleanup(func() { r.Close() })
 	return db, r, v
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/plexus-health/plexus/platform/auth"
 	"github.com/plexus-health/plexus/platform/store"
+	"github.com/plexus-health/plexus/platform/store/storetest"
 )
 
 // cheap are argon2id parameters that keep tests fast under -race.
@@ -46,11 +47,7 @@ type fixture struct {
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := store.Open(context.Background(), "", dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t, testDialect, store.Options{})
 	c := &clock{t: time.Date(2026, 1, 2, 8, 0, 0, 0, time.UTC)}
 	opts.Now = c.now
 	if opts.Password == (Params{}) {

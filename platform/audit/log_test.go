@@ -12,20 +12,15 @@ import (
 
 	"github.com/plexus-health/plexus/platform/auth"
 	"github.com/plexus-health/plexus/platform/store"
+	"github.com/plexus-health/plexus/platform/store/storetest"
 )
 
 // openTest opens a store in a temporary directory and an audit log on it.
 func openTest(t testing.TB, opts Options) (*store.DB, *Log) {
 	t.Helper()
-	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, testDialect, store.Options{Synchronous: "NORMAL"})
 	l := New(db, opts)
-	t.Cleanup(func() {
-		l.Close()
-		db.Close()
-	})
+	t.Cleanup(func() { l.Close() })
 	return db, l
 }
 
@@ -195,7 +190,7 @@ func TestVerifyNamesFirstBrokenRecord(t *testing.T) {
 			if err != nil || !rep.OK() || rep.Count != 10 {
 				t.Fatalf("before tampering: %s, %v", rep.String(), err)
 			}
-			for _, q := range append([]string{`DROP TRIGGER audit_no_update`, `DROP TRIGGER audit_no_delete`}, tc.tamper...) {
+			for _, q := range append(dropGuards(db), tc.tamper...) {
 				if _, err := db.W.Exec(q); err != nil {
 					t.Fatalf("%s: %v", q, err)
 				}
@@ -230,7 +225,9 @@ func TestVerifyPages(t *testing.T) {
 	if err != nil || !rep.OK() || rep.Count != n {
 		t.Fatalf("%s, %v", rep.String(), err)
 	}
-	db.W.Exec(`DROP TRIGGER audit_no_update`)
+	for _, q := range dropGuards(db) {
+		db.W.Exec(q)
+	}
 	if _, err := db.W.Exec(`UPDATE audit SET remote = '203.0.113.9' WHERE seq = ?`, verifyPage+1); err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +328,9 @@ func TestCheckAnchor(t *testing.T) {
 	if err := l.CheckAnchor(ctx, &rep, 3, anchor); !errors.Is(err, ErrAnchor) {
 		t.Errorf("wrong hash for record 3: %v", err)
 	}
-	db.W.Exec(`DROP TRIGGER audit_no_delete`)
+	for _, q := range dropGuards(db) {
+		db.W.Exec(q)
+	}
 	if _, err := db.W.Exec(`DELETE FROM audit WHERE seq >= 7`); err != nil {
 		t.Fatal(err)
 	}
@@ -359,4 +358,13 @@ func TestHashJSON(t *testing.T) {
 			t.Errorf("%s accepted", bad)
 		}
 	}
+}
+
+// dropGuards returns the statements that drop the audit table's
+// append-only triggers, as a tamperer would, in db's dialect.
+func dropGuards(db *store.DB) []string {
+	if db.Dialect == store.Postgres {
+		return []string{`DROP TRIGGER audit_no_update ON audit`, `DROP TRIGGER audit_no_delete ON audit`}
+	}
+	return []string{`DROP TRIGGER audit_no_update`, `DROP TRIGGER audit_no_delete`}
 }

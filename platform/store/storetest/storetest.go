@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -75,6 +76,37 @@ func Open(t testing.TB, d store.Dialect, opts store.Options) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// EnvStore names the variable that selects the dialect of Dialect.
+const EnvStore = "PLEXUS_TEST_STORE"
+
+// Dialect returns the dialect a package's tests run on: PostgreSQL when
+// EnvStore is "postgres", else SQLite.
+func Dialect() store.Dialect {
+	if os.Getenv(EnvStore) == string(store.Postgres) {
+		return store.Postgres
+	}
+	return store.SQLite
+}
+
+// RunBoth runs a package's tests (m.Run) on SQLite and then, when
+// EnvPostgres names a server, again on PostgreSQL, with *dialect set to
+// each in turn; its result is TestMain's exit code. EnvStore set to
+// "postgres" runs PostgreSQL only.
+func RunBoth(m *testing.M, dialect *store.Dialect) int {
+	if Dialect() == store.Postgres {
+		*dialect = store.Postgres
+		return m.Run()
+	}
+	*dialect = store.SQLite
+	code := m.Run()
+	if os.Getenv(EnvPostgres) == "" || code != 0 {
+		return code
+	}
+	fmt.Fprintf(os.Stderr, "storetest: the same tests again on PostgreSQL (%s)\n", EnvPostgres)
+	*dialect = store.Postgres
+	return m.Run()
 }
 
 // Dialects runs f once per dialect, as subtests named after them.
