@@ -120,7 +120,15 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 		return nil, fmt.Errorf("node: %w", err)
 	}
 	for name, st := range states {
-		n.states[name] = channel.State(st)
+		switch channel.State(st) {
+		case channel.Paused, channel.Stopped:
+			n.states[name] = channel.State(st)
+		default:
+			// Not written by this version: stop the channel rather than
+			// guess, and say so.
+			log.Warn("unknown stored channel state; the channel starts stopped", "channel", name, "state", st)
+			n.states[name] = channel.Stopped
+		}
 	}
 	go n.pruneLoop()
 	return n, nil
