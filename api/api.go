@@ -22,6 +22,8 @@
 //	GET  /api/v1/dlq?channel=&destination=&limit=  DeadLetterList
 //	POST /api/v1/dlq/replay                ReplayRequest in, ReplayResult out
 //	GET  /api/v1/config                    ConfigInfo
+//	GET  /api/v1/stats?channel=&since=     StatsList: totals and 10 s samples per channel and destination
+//	GET  /api/v1/alerts                    AlertList: the alerts firing now
 //
 // Errors are an Error body: 400 names the bad parameter (unknown ones
 // included), 403 refuses content or a cross-origin POST, 404 a missing
@@ -97,6 +99,10 @@ type Options struct {
 	CanViewContent func(r *http.Request) bool
 	// ReadyTimeout bounds the store query of /readyz; 2s when zero.
 	ReadyTimeout time.Duration
+	// History serves /api/v1/stats and Alerts /api/v1/alerts; without them
+	// both answer empty lists.
+	History History
+	Alerts  Alerting
 }
 
 // maxBody caps request bodies.
@@ -147,6 +153,8 @@ func New(e Engine, opts Options) http.Handler {
 	s.handle("GET /api/v1/dlq", s.deadLetters)
 	s.handle("POST /api/v1/dlq/replay", s.replay)
 	s.handle("GET /api/v1/config", s.config)
+	s.handle("GET /api/v1/stats", s.stats)
+	s.handle("GET /api/v1/alerts", s.alerts)
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/plexus-health/plexus/engine/alert"
 	"io"
 	"io/fs"
 	"net/http"
@@ -180,6 +181,24 @@ func (c *Client) Queues(ctx context.Context) ([]Queue, error) {
 		return nil, err
 	}
 	return out.Queues, nil
+}
+
+// Stats returns the recent history of the channels q selects.
+func (c *Client) Stats(ctx context.Context, q StatsQuery) ([]ChannelStats, error) {
+	var out StatsList
+	if err := c.do(ctx, http.MethodGet, "/api/v1/stats", q.Values(), nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Channels, nil
+}
+
+// Alerts returns the alerts firing now.
+func (c *Client) Alerts(ctx context.Context) ([]alert.WebhookAlert, error) {
+	var out AlertList
+	if err := c.do(ctx, http.MethodGet, "/api/v1/alerts", nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Alerts, nil
 }
 
 // Config returns the running configuration version and the history.

@@ -7,8 +7,10 @@ import (
 	"net/http"
 
 	"github.com/plexus-health/plexus/api"
+	"github.com/plexus-health/plexus/engine/alert"
 	"github.com/plexus-health/plexus/engine/config"
 	"github.com/plexus-health/plexus/engine/node"
+	"github.com/plexus-health/plexus/engine/stats"
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/search"
 	fhirserver "github.com/plexus-health/plexus/fhir/server"
@@ -51,6 +53,8 @@ type surfaceDeps struct {
 	validator *validate.Validator
 	searcher  *search.Searcher
 	log       *slog.Logger
+	stats     *stats.Recorder  // the channels' recent history
+	alerts    *alert.Evaluator // the alert rules' state
 }
 
 // buildSurface opens the audit log, the accounts and the authorization
@@ -118,10 +122,17 @@ func buildSurface(ctx context.Context, d surfaceDeps) (*surface, error) {
 		mux.Handle("/fhir/AuditEvent/", events)
 		admin.Handle(audit.AdminPath, s.audit.AdminHandler()) // the policy lets auditors and admins through
 	}
-	admin.Handle("/", api.New(d.node, api.Options{
+	apiOpts := api.Options{
 		Metrics: d.node.Prometheus(), Logger: d.log,
 		AllowContent: true, CanViewContent: accounts.CanViewContent,
-	}))
+	}
+	if d.stats != nil {
+		apiOpts.History = d.stats
+	}
+	if d.alerts != nil {
+		apiOpts.Alerts = d.alerts
+	}
+	admin.Handle("/", api.New(d.node, apiOpts))
 	mux.Handle("/", record(audit.AdminAction)(s.accounts.Authenticate(audit.Attribute(
 		limited(accounts.Authorize(s.accounts.Routes(admin)))))))
 
@@ -131,6 +142,13 @@ func buildSurface(ctx context.Context, d surfaceDeps) (*surface, error) {
 	dashOpts := web.Options{
 		Engine: d.node, Sessions: s.accounts, Authorize: accounts.Authorize, Control: d.node.Control,
 		Metrics: d.node.Prometheus(), Logger: d.log, Stop: ctx.Done(),
+	}
+	// A nil pointer in an interface would not read as "none".
+	if d.stats != nil {
+		dashOpts.Stats = d.stats
+	}
+	if d.alerts != nil {
+		dashOpts.Alerts = d.alerts
 	}
 	if s.audit != nil {
 		dashOpts.Audit = s.audit

@@ -15,14 +15,17 @@ import (
 	"github.com/plexus-health/plexus/connector/all"
 	fhirconn "github.com/plexus-health/plexus/connector/fhir"
 	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/engine/alert"
 	"github.com/plexus-health/plexus/engine/config"
 	"github.com/plexus-health/plexus/engine/journal"
 	"github.com/plexus-health/plexus/engine/node"
+	"github.com/plexus-health/plexus/engine/stats"
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/search"
 	fhirserver "github.com/plexus-health/plexus/fhir/server"
 	"github.com/plexus-health/plexus/fhir/spec"
 	"github.com/plexus-health/plexus/fhir/validate"
+	"github.com/plexus-health/plexus/platform/telemetry"
 	"github.com/plexus-health/plexus/platform/tlsconfig"
 )
 
@@ -111,56 +114,80 @@ func runServe(c *cli, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// closers undo, last first, what has been opened when start-up fails.
+	var closers []func()
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(c.stderr, "plexus serve: "+format+"\n", args...)
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+		return exitFailure
+	}
+	// The data directory holds the local admin key whatever the store,
+	// and the embedded database when it is SQLite.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fail("data directory: %v", err)
+	}
 	keys, err := openKeys(cfg.Encryption, log)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
-		return exitFailure
+		return fail("%v", err)
 	}
 	go keys.Run(ctx, 2*time.Second)
+	tp, err := telemetry.New(cfg.Tracing, log)
+	if err != nil {
+		return fail("%v", err)
+	}
+	closers = append(closers, func() { shutdownTracing(tp, log) })
 
 	n, err := node.Open(ctx, node.Options{
-		DataDir: dir, Synchronous: *sync, Registry: reg, Logger: log,
+		DataDir: dir, Store: cfg.Store, Synchronous: *sync, Registry: reg, Logger: log,
 		Journal: journal.Options{BatchSize: cfg.Journal.BatchSize, BatchWait: cfg.Journal.BatchWait, Keys: keys.Ring()},
+		Tracing: tp.TracerProvider(),
 	})
 	if err != nil {
-		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
-		return exitFailure
+		return fail("%v", err)
 	}
+	closers = append(closers, func() { n.Close(context.Background()) })
 	fhirRepo, err := repo.New(n.Store())
 	if err != nil {
-		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
-		n.Close(context.Background())
-		return exitFailure
+		return fail("%v", err)
 	}
 	defer fhirRepo.Close()
 	validator, err := validate.New()
 	if err != nil {
-		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
-		n.Close(context.Background())
-		return exitFailure
+		return fail("%v", err)
 	}
 	defs, err := spec.R4()
 	if err != nil {
-		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
-		n.Close(context.Background())
-		return exitFailure
+		return fail("%v", err)
 	}
 	searcher := search.New(n.Store(), defs)
 	// fhir-store destinations write to this process's FHIR store, through
 	// the same Bundle processing as POST /fhir.
 	fhirconn.Register(reg, fhirserver.NewBundleProcessor(fhirRepo, validator, searcher))
 	if err := n.Apply(ctx, cfg); err != nil {
-		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
-		n.Close(context.Background())
-		return exitFailure
+		return fail("%v", err)
 	}
+	// The channels' recent history, for the dashboard's charts and the
+	// alert rules, which are evaluated from here on.
+	history := stats.New(n.Prometheus(), stats.Options{Logger: log})
+	go history.Run(ctx)
+	alerts := alert.New(cfg.Alerts, alert.Sources{History: history, Queues: n.Journal(), Channels: func() []string {
+		var names []string
+		for _, ch := range n.Channels() {
+			names = append(names, ch.Name)
+		}
+		return names
+	}},
+		alert.Options{Logger: log, Registerer: n.Prometheus()})
+	go alerts.Run(ctx)
+	closers = append(closers, alerts.Close)
 	surf, err := buildSurface(ctx, surfaceDeps{cfg: cfg, dataDir: dir, node: n, repo: fhirRepo,
-		validator: validator, searcher: searcher, log: log})
+		validator: validator, searcher: searcher, log: log, stats: history, alerts: alerts})
 	if err != nil {
-		fmt.Fprintf(c.stderr, "plexus serve: %v\n", err)
-		n.Close(context.Background())
-		return exitFailure
+		return fail("%v", err)
 	}
+	closers = append(closers, surf.close)
 	admin := &http.Server{
 		Handler:           surf.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -171,20 +198,14 @@ func runServe(c *cli, args []string) int {
 	}
 	ln, err := net.Listen("tcp", cfg.Admin.Listen)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "plexus serve: admin listener: %v\n", err)
-		surf.close()
-		n.Close(context.Background())
-		return exitFailure
+		return fail("admin listener: %v", err)
 	}
 	var adminCerts *tlsconfig.Reloader // reloaded on SIGHUP too
 	scheme := "http"
 	if cfg.Admin.TLS != nil {
 		if adminCerts, err = cfg.Admin.TLS.Load(log); err != nil {
-			fmt.Fprintf(c.stderr, "plexus serve: admin.tls: %v\n", err)
 			ln.Close()
-			surf.close()
-			n.Close(context.Background())
-			return exitFailure
+			return fail("admin.tls: %v", err)
 		}
 		admin.TLSConfig, scheme = adminCerts.Config(), "https"
 	} else if tlsconfig.WarnPlaintext(log, "admin", ln.Addr().String()) {
@@ -214,7 +235,11 @@ func runServe(c *cli, args []string) int {
 	watcher := config.NewWatcher(*cfgPath, reg, cfg, config.WatcherOptions{
 		OnChange: func(_, next *config.Config) error {
 			keys.Reload(next.Encryption, log)
-			return n.Apply(context.Background(), next)
+			if err := n.Apply(context.Background(), next); err != nil {
+				return err
+			}
+			alerts.Apply(next.Alerts)
+			return nil
 		},
 		OnError: func(err error) { log.Error("configuration refused; the running one stays", "err", err) },
 	})
@@ -241,11 +266,23 @@ wait:
 	defer cancel()
 	admin.Shutdown(shutdown)
 	surf.close()
+	alerts.Close()
 	fhirRepo.Close()
-	if err := n.Close(shutdown); err != nil {
+	err = n.Close(shutdown)
+	shutdownTracing(tp, log) // after the node: its last spans are flushed
+	if err != nil {
 		log.Error("shutdown", "err", err)
 		return exitFailure
 	}
 	log.Info("stopped")
 	return exitOK
+}
+
+// shutdownTracing flushes the spans not yet exported, for at most 10 s.
+func shutdownTracing(tp *telemetry.Provider, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := tp.Shutdown(ctx); err != nil {
+		log.Warn("flushing traces", "err", err)
+	}
 }

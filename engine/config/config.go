@@ -46,7 +46,11 @@ const (
 // channel it runs. Load returns it; nothing in it changes afterwards, so it
 // may be shared between goroutines.
 type Config struct {
-	DataDir string  // where the journal lives; "--data" overrides it
+	DataDir string // where the journal lives; "--data" overrides it
+	// Store is the database: "" or "sqlite" for the embedded one in
+	// DataDir, "sqlite:PATH", or "postgres://user@host/db" for a
+	// PostgreSQL server that several nodes can share.
+	Store   string
 	Admin   Admin   // the admin API, /metrics and /healthz
 	Journal Journal // group commit tuning
 	// Auth, Audit and Encryption are the security settings: who may call

@@ -97,6 +97,7 @@ func Diff(old, new *Config) Changes {
 			}
 		}
 		setting("data_dir", old.DataDir != new.DataDir)
+		setting("store", old.Store != new.Store)
 		setting("admin.listen", old.Admin.Listen != new.Admin.Listen)
 		setting("admin.tls", !reflect.DeepEqual(old.Admin.TLS, new.Admin.TLS))
 		setting("admin.rate_limit", old.Admin.RateLimit != new.Admin.RateLimit)

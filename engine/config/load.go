@@ -122,6 +122,7 @@ func listFiles(path string) ([]string, error) {
 type fileConfig struct {
 	Version    int                          `yaml:"version"`
 	DataDir    string                       `yaml:"data_dir"`
+	Store      string                       `yaml:"store"`
 	Admin      Admin                        `yaml:"admin"`
 	Journal    Journal                      `yaml:"journal"`
 	Auth       Auth                         `yaml:"auth"`
@@ -161,7 +162,7 @@ func load(files []source, reg *engine.Registry, now time.Time) (*Config, error) 
 		if d.given("version") && fc.Version != SchemaVersion {
 			d.at("version", "must be %d", SchemaVersion)
 		}
-		for _, key := range []string{"data_dir", "admin", "journal", "auth", "audit", "encryption", "tracing", "alerts"} {
+		for _, key := range []string{"data_dir", "store", "admin", "journal", "auth", "audit", "encryption", "tracing", "alerts"} {
 			if !d.given(key) {
 				continue
 			}
@@ -173,6 +174,8 @@ func load(files []source, reg *engine.Registry, now time.Time) (*Config, error) 
 			switch key {
 			case "data_dir":
 				cfg.DataDir = fc.DataDir
+			case "store":
+				cfg.Store = fc.Store
 			case "admin":
 				cfg.Admin = fc.Admin
 			case "journal":

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -61,6 +62,7 @@ func checkSettings(cfg *Config) {
 	if cfg.DataDir == "" {
 		cfg.DataDir = DefaultDataDir
 	}
+	checkStore(cfg)
 	checkAdmin(cfg)
 	at, ok := cfg.sections["journal"]
 	switch {
@@ -74,6 +76,36 @@ func checkSettings(cfg *Config) {
 		cfg.Journal.BatchWait = DefaultBatchWait
 	case cfg.Journal.BatchWait > maxBatchWait:
 		at.dec.at("journal.batch_wait", "must be at most %v", maxBatchWait)
+	}
+}
+
+// checkStore checks the "store" setting. A PostgreSQL URL is checked for
+// its form only; whether the server answers is known when serve connects.
+// No problem quotes the URL, which may hold a password.
+func checkStore(cfg *Config) {
+	at, ok := cfg.sections["store"]
+	if !ok {
+		return
+	}
+	s := cfg.Store
+	switch {
+	case s == "" || s == "sqlite":
+	case strings.HasPrefix(s, "sqlite:"):
+		if strings.TrimPrefix(s, "sqlite:") == "" {
+			at.dec.at("store", "sqlite: needs a file path after the colon")
+		}
+	case strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://"):
+		u, err := url.Parse(s)
+		switch {
+		case err != nil:
+			at.dec.at("store", "is not a valid PostgreSQL URL")
+		case u.Host == "":
+			at.dec.at("store", "a PostgreSQL URL needs a host: postgres://user@host:5432/database")
+		case strings.Trim(u.Path, "/") == "":
+			at.dec.at("store", "a PostgreSQL URL needs a database name: postgres://user@host:5432/database")
+		}
+	default:
+		at.dec.at("store", `must be "sqlite", "sqlite:PATH" or a postgres:// URL`)
 	}
 }
 

@@ -10,16 +10,14 @@ import (
 
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/platform/store"
+	"github.com/plexus-health/plexus/platform/store/storetest"
 )
 
 func openJournal(t *testing.T) *Journal {
 	t.Helper()
-	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, testDialect, store.Options{Synchronous: "NORMAL"})
 	j := Open(db, Options{})
-	t.Cleanup(func() { j.Close(); db.Close() })
+	t.Cleanup(func() { j.Close() })
 	return j
 }
 
