@@ -61,7 +61,14 @@ func (j *Journal) Messages(ctx context.Context, f MessageFilter) ([]*engine.Mess
 	if f.Channel != "" {
 		add("channel = ?", f.Channel)
 	}
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case string(engine.StatusError), string(engine.StatusDead):
+		// A literal, not a parameter: the partial indexes messages_errors
+		// and messages_dead (migration 00010) apply only where the planner
+		// sees the value.
+		where = append(where, "status = '"+f.Status+"'")
+	default:
 		add("status = ?", f.Status)
 	}
 	if f.Type != "" {
