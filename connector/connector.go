@@ -8,6 +8,7 @@
 //   - mllp: HL7 v2 over MLLP (TCP or TLS), listener and sender.
 //   - http: an HTTP POST endpoint, and an HTTP(S) sender.
 //   - file: a directory watcher, and an atomic file writer.
+//   - nats: a NATS JetStream consumer, and a JetStream publisher.
 //
 // RegisterAll adds them to a registry under those type names.
 package connector
@@ -16,11 +17,12 @@ import (
 	"github.com/plexus-health/plexus/connector/file"
 	"github.com/plexus-health/plexus/connector/http"
 	"github.com/plexus-health/plexus/connector/mllp"
+	"github.com/plexus-health/plexus/connector/nats"
 	"github.com/plexus-health/plexus/engine"
 )
 
-// RegisterAll registers the source and destination types "mllp", "http"
-// and "file" in r.
+// RegisterAll registers the source and destination types "mllp", "http",
+// "file" and "nats" in r.
 func RegisterAll(r *engine.Registry) {
 	r.RegisterSource("mllp", mllp.NewSource)
 	r.RegisterDestination("mllp", mllp.NewDestination)
@@ -28,4 +30,6 @@ func RegisterAll(r *engine.Registry) {
 	r.RegisterDestination("http", http.NewDestination)
 	r.RegisterSource("file", file.NewSource)
 	r.RegisterDestination("file", file.NewDestination)
+	r.RegisterSource("nats", nats.NewSource)
+	r.RegisterDestination("nats", nats.NewDestination)
 }

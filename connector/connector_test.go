@@ -14,6 +14,7 @@ func TestRegisterAll(t *testing.T) {
 		"mllp": "listen: 127.0.0.1:0",
 		"http": "listen: 127.0.0.1:0",
 		"file": "dir: " + t.TempDir(),
+		"nats": "{url: nats://127.0.0.1:4222, stream: IN, consumer: plexus}",
 	}
 	for typ, opts := range sources {
 		f, err := r.Source(typ)
@@ -28,6 +29,7 @@ func TestRegisterAll(t *testing.T) {
 		"mllp": "address: 127.0.0.1:2575",
 		"http": "url: http://127.0.0.1:8080/",
 		"file": "dir: " + t.TempDir(),
+		"nats": "{url: nats://127.0.0.1:4222, subject: plexus.out}",
 	}
 	for typ, opts := range destinations {
 		f, err := r.Destination(typ)
