@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +69,17 @@ channels:
 	if len(list.Messages) != 1 || list.Messages[0].Status != "received" || list.Messages[0].TraceID == "" {
 		t.Fatalf("messages %+v", list.Messages)
 	}
+	// plexus users with --config works on the node's store: the user it
+	// adds is in PostgreSQL, where the running node finds it.
+	add := exec.Command(plexusBin, "users", "add", "pat", "--role", "viewer", "--config", cfg)
+	add.Env = append(os.Environ(), "PLEXUS_PASSWORD=a long enough password")
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("users add: %v: %s", err, out)
+	}
+	login := p.postJSONStatus(t, "/api/v1/login", `{"user": "pat", "password": "a long enough password"}`)
+	if login != 200 {
+		t.Fatalf("login of a user added with --config: %d", login)
+	}
 	p.stop(t)
 
 	// The data is in PostgreSQL, not in the data directory: a second
@@ -80,4 +95,16 @@ channels:
 		t.Fatalf("messages after restart %+v", list.Messages)
 	}
 	p.stop(t)
+}
+
+// postJSONStatus posts body to path without credentials and returns the
+// status.
+func (p *serveProc) postJSONStatus(t *testing.T, path, body string) int {
+	t.Helper()
+	resp, err := http.Post("http://"+p.admin+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

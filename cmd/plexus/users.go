@@ -67,23 +67,26 @@ type storeFlags struct {
 
 func (s *storeFlags) register(cmd *command) {
 	s.dataDir = cmd.flags.String("data", "", "the data `directory` of the local store")
-	s.cfgPath = cmd.flags.String("config", "", "the configuration `file or folder` whose data_dir is the local store")
+	s.cfgPath = cmd.flags.String("config", "", "the configuration `file or folder` whose store (and data_dir) to use")
 }
 
 // openAccounts opens the local store's accounts; close releases them.
 func (s *storeFlags) openAccounts(ctx context.Context) (a *accounts.Accounts, close func(), err error) {
-	dir := *s.dataDir
-	if dir == "" && *s.cfgPath != "" {
+	dir, dsn := *s.dataDir, ""
+	if *s.cfgPath != "" {
 		cfg, err := config.Load(*s.cfgPath, registry())
 		if err != nil {
 			return nil, nil, err
 		}
-		dir = cfg.DataDir
+		if dir == "" {
+			dir = cfg.DataDir
+		}
+		dsn = cfg.Store // the node's store, PostgreSQL included
 	}
 	if dir == "" {
 		dir = config.DefaultDataDir
 	}
-	db, err := store.Open(ctx, "", dir, store.Options{})
+	db, err := store.Open(ctx, dsn, dir, store.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
