@@ -1,0 +1,58 @@
+package x12
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"testing"
+)
+
+// addSeeds adds the shared files and the fixtures as fuzz seeds.
+func addSeeds(f *testing.F) {
+	if _, err := os.Stat(sharedX12); err == nil {
+		for _, path := range corpusFiles(f) {
+			if raw, err := os.ReadFile(path); err == nil && len(raw) < 16<<10 {
+				f.Add(raw)
+			}
+		}
+	}
+	if raw, err := os.ReadFile("testdata/837p.x12"); err == nil {
+		f.Add(raw)
+	}
+	for _, s := range []string{"", "ISA", "ISA*", "ISA*00*~", "ISA|a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|:\nGS|x\n"} {
+		f.Add([]byte(s))
+	}
+}
+
+// FuzzRead checks that any input is read or refused with an *Error, that
+// what is read encodes back to the input, and that checking, acknowledging,
+// addressing and splitting never panic.
+func FuzzRead(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		segs, trailer, err := ReadAll(raw)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T is not *Error: %v", err, err)
+			}
+		} else if out := Encode(segs, trailer); !bytes.Equal(out, raw) {
+			t.Fatalf("round trip:\n got %q\nwant %q", out, raw)
+		}
+		for _, s := range segs {
+			for i := 0; i <= s.Len()+1; i++ {
+				_ = s.Component(i, 2)
+				_ = s.Repetitions(i)
+			}
+		}
+		res, _ := Check(bytes.NewReader(raw), Config{Control: &MemoryControlNumbers{}})
+		for _, r := range res {
+			_ = r.Summary()
+			_ = r.AllErrors()
+			fuzzHooks(t, r, segs)
+		}
+	})
+}
+
+// fuzzHooks runs the later stages on a verdict; each stage adds itself.
+var fuzzHooks = func(t *testing.T, r *InterchangeResult, segs []*Segment) {}
