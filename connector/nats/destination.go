@@ -355,7 +355,7 @@ func (c headerCarrier) Keys() []string {
 }
 
 var (
-	_ engine.Destination          = (*Destination)(nil)
-	_ engine.Closer               = (*Destination)(nil)
+	_ engine.Destination         = (*Destination)(nil)
+	_ engine.Closer              = (*Destination)(nil)
 	_ propagation.TextMapCarrier = headerCarrier(nil)
 )
