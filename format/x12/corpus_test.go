@@ -110,3 +110,12 @@ func TestCorpusVerdicts(t *testing.T) {
 		t.Errorf("the corrected 837P fixture does not validate clean")
 	}
 }
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
