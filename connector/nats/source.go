@@ -297,9 +297,15 @@ func (s *Source) dispatch(iter jetstream.MessagesContext, work chan<- jetstream.
 	}
 }
 
+// giveBackDelay is how long the server holds a message given back at Stop
+// before sending it again: long enough for this source's pull requests to
+// be gone, so that it goes to another node or the next start rather than
+// into the subscription that is closing.
+const giveBackDelay = time.Second
+
 // giveBack naks a message that was not worked on.
 func (s *Source) giveBack(msg jetstream.Msg) {
-	if err := msg.Nak(); err != nil {
+	if err := msg.NakWithDelay(giveBackDelay); err != nil {
 		s.log.Info("nats source: giving a message back failed; the server sends it again after ack_wait", "seq", streamSeq(msg), "err", err)
 	}
 }
@@ -348,11 +354,9 @@ func (s *Source) settle(msg jetstream.Msg, seq uint64, reply *engine.Reply) {
 		s.log.Debug("nats message received", "seq", seq, "message_id", reply.MessageID, "code", reply.Code)
 		return
 	}
-	reason := "refused by Plexus channel " + s.env.Channel + " as message " + strconv.FormatInt(reply.MessageID, 10)
-	if reply.Code != "" {
-		reason += " (" + reply.Code + ")"
-	}
-	if err := msg.TermWithReason(reason); err != nil {
+	// A plain term: servers before 2.10 do not understand a term with a
+	// reason, and leave the message pending.
+	if err := msg.Term(); err != nil {
 		s.log.Warn("nats source: term failed; the server sends the message again", "seq", seq, "message_id", reply.MessageID, "err", err)
 		return
 	}
