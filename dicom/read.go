@@ -129,16 +129,9 @@ func ParseFile(data []byte, opts *Options) (*File, error) {
 		f.TransferSyntax = ts
 	}
 	if f.TransferSyntax.Deflated {
-		max := opts.MaxInflated
-		if max <= 0 {
-			max = DefaultMaxInflated
-		}
-		inflated, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(rest)), max+1))
+		inflated, err := Inflate(rest, opts.MaxInflated)
 		if err != nil {
-			return nil, fmt.Errorf("dicom: inflating the deflated data set: %w", err)
-		}
-		if int64(len(inflated)) > max {
-			return nil, fmt.Errorf("dicom: the deflated data set inflates to more than %d bytes", max)
+			return nil, err
 		}
 		rest = inflated
 	}
@@ -152,6 +145,22 @@ func ParseFile(data []byte, opts *Options) (*File, error) {
 	}
 	f.Dataset = ds
 	return f, nil
+}
+
+// Inflate decompresses a data set in the deflated transfer syntax, refusing
+// to produce more than max bytes (0 means DefaultMaxInflated).
+func Inflate(data []byte, max int64) ([]byte, error) {
+	if max <= 0 {
+		max = DefaultMaxInflated
+	}
+	inflated, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(data)), max+1))
+	if err != nil {
+		return nil, fmt.Errorf("dicom: inflating the deflated data set: %w", err)
+	}
+	if int64(len(inflated)) > max {
+		return nil, fmt.Errorf("dicom: the deflated data set inflates to more than %d bytes", max)
+	}
+	return inflated, nil
 }
 
 // guessSyntax guesses the encoding of a bare data set from its first

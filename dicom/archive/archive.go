@@ -1,0 +1,277 @@
+// Package archive keeps received DICOM instances in a directory and answers
+// C-FIND queries about them.
+//
+// Each instance is a Part 10 file at DIR/<study UID>/<series UID>/<SOP
+// instance UID>.dcm, written to a temporary file, synced, renamed into place
+// and its directory synced before Store returns, so a success reported to a
+// sender means the instance is on disk. The query index is held in memory:
+// Open rebuilds it by reading the header of every file under DIR, which
+// takes time proportional to the archive (about the cost of reading each
+// file once).
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/plexus-health/plexus/dicom"
+)
+
+// Instance describes one stored instance.
+type Instance struct {
+	SOPClassUID       string
+	SOPInstanceUID    string
+	StudyInstanceUID  string
+	SeriesInstanceUID string
+	TransferSyntaxUID string
+	// Path is the file's location.
+	Path string
+	// Size is the file's size in bytes.
+	Size int64
+	// SourceAE is the AE title that sent the instance ("" when unknown).
+	SourceAE string
+	// Received is when the instance was stored.
+	Received time.Time
+}
+
+// indexed are the attributes the index keeps per instance, by level.
+var indexed = map[dicom.Tag]Level{
+	dicom.TagPatientName:            Patient,
+	dicom.TagPatientID:              Patient,
+	dicom.TagPatientBirthDate:       Patient,
+	dicom.TagPatientSex:             Patient,
+	dicom.TagStudyInstanceUID:       Study,
+	dicom.TagStudyDate:              Study,
+	dicom.TagStudyTime:              Study,
+	dicom.TagAccessionNumber:        Study,
+	dicom.TagStudyID:                Study,
+	dicom.TagStudyDescription:       Study,
+	dicom.TagReferringPhysicianName: Study,
+	dicom.TagSeriesInstanceUID:      Series,
+	dicom.TagModality:               Series,
+	dicom.TagSeriesNumber:           Series,
+	dicom.TagSeriesDescription:      Series,
+	dicom.TagSOPInstanceUID:         Image,
+	dicom.TagSOPClassUID:            Image,
+	dicom.TagInstanceNumber:         Image,
+}
+
+type record struct {
+	Instance
+	attrs   map[dicom.Tag]string
+	charset string
+}
+
+// Archive is a directory of instances with an in-memory query index. It is
+// safe for concurrent use.
+type Archive struct {
+	dir string
+	mu  sync.RWMutex
+	// byUID maps SOP instance UIDs to their records.
+	byUID map[string]*record
+	order []string // SOP instance UIDs in the order first stored
+}
+
+// ErrInvalid is wrapped by Store errors about the instance itself (as
+// opposed to the disk): a sender should not retry it unchanged.
+var ErrInvalid = errors.New("archive: invalid instance")
+
+// Open opens (creating it if needed) the archive in dir and indexes the
+// instances already there. Files that cannot be read are skipped and
+// returned in the error list, so one bad file does not stop a restart.
+func Open(dir string) (*Archive, []error, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, nil, err
+	}
+	a := &Archive{dir: dir, byUID: map[string]*record{}}
+	var bad []error
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".dcm") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			bad = append(bad, err)
+			return nil
+		}
+		f, err := dicom.ParseFile(data, &dicom.Options{StopAtPixelData: true})
+		if err != nil {
+			bad = append(bad, fmt.Errorf("%s: %w", p, err))
+			return nil
+		}
+		info, _ := d.Info()
+		r := newRecord(f.Dataset, f.Meta.String(dicom.TagTransferSyntaxUID))
+		r.Path = p
+		r.SourceAE = f.Meta.String(dicom.TagSourceApplicationEntityTitle)
+		if info != nil {
+			r.Size = info.Size()
+			r.Received = info.ModTime()
+		}
+		a.put(r)
+		return nil
+	})
+	if err != nil {
+		return nil, bad, err
+	}
+	return a, bad, nil
+}
+
+// Dir returns the archive's directory.
+func (a *Archive) Dir() string { return a.dir }
+
+// Len returns the number of instances.
+func (a *Archive) Len() int {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return len(a.byUID)
+}
+
+// Instances returns the stored instances in the order they were first
+// stored (or found at Open).
+func (a *Archive) Instances() []Instance {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]Instance, 0, len(a.order))
+	for _, uid := range a.order {
+		out = append(out, a.byUID[uid].Instance)
+	}
+	return out
+}
+
+func (a *Archive) put(r *record) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.byUID[r.SOPInstanceUID]; !ok {
+		a.order = append(a.order, r.SOPInstanceUID)
+	}
+	a.byUID[r.SOPInstanceUID] = r
+}
+
+func newRecord(ds *dicom.Dataset, ts string) *record {
+	r := &record{attrs: map[dicom.Tag]string{}, charset: ds.String(dicom.TagSpecificCharacterSet)}
+	for t := range indexed {
+		if v := ds.String(t); v != "" {
+			r.attrs[t] = v
+		}
+	}
+	r.SOPClassUID = r.attrs[dicom.TagSOPClassUID]
+	r.SOPInstanceUID = r.attrs[dicom.TagSOPInstanceUID]
+	r.StudyInstanceUID = r.attrs[dicom.TagStudyInstanceUID]
+	r.SeriesInstanceUID = r.attrs[dicom.TagSeriesInstanceUID]
+	r.TransferSyntaxUID = ts
+	return r
+}
+
+// Store keeps a data set received in the transfer syntax under the SOP
+// class and instance named by the sender, and returns once it is durable.
+// The data set must carry the same SOP class and instance UIDs and valid
+// study and series instance UIDs; an instance stored again replaces the
+// earlier copy.
+func (a *Archive) Store(sourceAE, sopClass, sopInstance string, ts dicom.TransferSyntax, data []byte) (Instance, error) {
+	body := data
+	if ts.Deflated {
+		var err error
+		if body, err = dicom.Inflate(data, 0); err != nil {
+			return Instance{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+	}
+	ds, err := dicom.ParseDataset(body, ts, &dicom.Options{StopAtPixelData: true})
+	if err != nil {
+		return Instance{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	return a.storeParsed(sourceAE, sopClass, sopInstance, ts, data, ds)
+}
+
+func (a *Archive) storeParsed(sourceAE, sopClass, sopInstance string, ts dicom.TransferSyntax, data []byte, ds *dicom.Dataset) (Instance, error) {
+	r := newRecord(ds, ts.UID)
+	switch {
+	case !dicom.ValidUID(sopInstance) || !dicom.ValidUID(sopClass):
+		return Instance{}, fmt.Errorf("%w: SOP class or instance UID is not a valid UID", ErrInvalid)
+	case r.SOPInstanceUID != sopInstance:
+		return Instance{}, fmt.Errorf("%w: the data set's SOP instance UID differs from the command's", ErrInvalid)
+	case r.SOPClassUID != sopClass:
+		return Instance{}, fmt.Errorf("%w: the data set's SOP class UID differs from the command's", ErrInvalid)
+	case !dicom.ValidUID(r.StudyInstanceUID):
+		return Instance{}, fmt.Errorf("%w: missing or invalid study instance UID", ErrInvalid)
+	case !dicom.ValidUID(r.SeriesInstanceUID):
+		return Instance{}, fmt.Errorf("%w: missing or invalid series instance UID", ErrInvalid)
+	}
+	seriesDir := filepath.Join(a.dir, r.StudyInstanceUID, r.SeriesInstanceUID)
+	if _, err := os.Stat(seriesDir); err != nil {
+		// A new series: create its directories and make their entries
+		// durable too.
+		if err := os.MkdirAll(seriesDir, 0o750); err != nil {
+			return Instance{}, err
+		}
+		for _, d := range []string{filepath.Dir(seriesDir), a.dir} {
+			if err := syncDir(d); err != nil {
+				return Instance{}, err
+			}
+		}
+	}
+	head, err := dicom.AppendMeta(nil, dicom.NewMeta(sopClass, sopInstance, ts.UID, sourceAE), nil)
+	if err != nil {
+		return Instance{}, err
+	}
+	final := filepath.Join(seriesDir, sopInstance+".dcm")
+	if err := writeDurable(seriesDir, final, head, data); err != nil {
+		return Instance{}, err
+	}
+	r.Path = final
+	r.Size = int64(len(head) + len(data))
+	r.SourceAE = sourceAE
+	r.Received = time.Now().UTC()
+	a.put(r)
+	return r.Instance, nil
+}
+
+// writeDurable writes head and body to a temporary file in dir, syncs it,
+// renames it to final and syncs the directory.
+func writeDurable(dir, final string, head, body []byte) error {
+	tmp, err := os.CreateTemp(dir, ".incoming-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	fail := func(err error) error {
+		tmp.Close()
+		os.Remove(name)
+		return err
+	}
+	if _, err := tmp.Write(head); err != nil {
+		return fail(err)
+	}
+	if _, err := tmp.Write(body); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(name)
+		return err
+	}
+	if err := os.Rename(name, final); err != nil {
+		os.Remove(name)
+		return err
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
