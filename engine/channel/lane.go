@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -22,6 +23,11 @@ type lane struct {
 	span   string        // the name of its delivery spans
 	wake   chan struct{} // a message was queued
 	urgent chan struct{} // an urgent message was queued: it may overtake a head waiting to retry
+
+	// leases, when set, grants the lane to this node (see lease.go);
+	// idle is then the recheck of an empty queue.
+	leases Leases
+	idle   time.Duration
 }
 
 // poke wakes the lane if it is idle, or, for an urgent message, also if it
@@ -40,8 +46,18 @@ func (l *lane) poke(urgent bool) {
 func (l *lane) run(ctx context.Context) {
 	defer l.c.wg.Done()
 	log := l.c.log.With("destination", l.dest.Name, "lane", l.n)
-	idle := time.Second // recheck the queue now and then even unpoked (replays, restarts)
+	idle := idleAlone // recheck the queue now and then even unpoked (replays, restarts)
+	if l.leases != nil {
+		idle = l.idle
+	}
 	for ctx.Err() == nil {
+		fence, ok := l.lease()
+		if !ok {
+			// Another node drains this lane, or none yet: wait to be
+			// poked when the lease is gained.
+			l.waitWake(ctx, idle)
+			continue
+		}
 		batch, err := l.c.j.Pending(ctx, l.c.spec.Name, l.dest.Name, l.n, fetchSize)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -54,13 +70,17 @@ func (l *lane) run(ctx context.Context) {
 			l.waitWake(ctx, idle)
 			continue
 		}
-		l.drain(ctx, batch, log)
+		l.drain(ctx, batch, fence, log)
 	}
 }
 
 // drain delivers a batch in order. It returns early when the head of the
 // queue must wait for a retry, after that wait.
-func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interface {
+//
+// Every attempt is made under fence, the lease the batch was read under:
+// the lease is checked again before each attempt, and outcomes are
+// recorded only while the lease still carries fence (see engine/cluster).
+func (l *lane) drain(ctx context.Context, batch []journal.Delivery, fence journal.Fence, log interface {
 	Error(string, ...any)
 	Warn(string, ...any)
 }) {
@@ -75,7 +95,14 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 	defer func() {
 		failed := false
 		for _, p := range pending {
-			if err := <-p.done; err != nil && ctx.Err() == nil {
+			err := <-p.done
+			if errors.Is(err, journal.ErrFenced) {
+				// The lease passed to another node, which will find the
+				// delivery as it stood and deliver it again.
+				log.Warn("lease lost; delivery outcome not recorded", "message_id", p.d.MessageID, "trace_id", p.d.Message.TraceID)
+				continue
+			}
+			if err != nil && ctx.Err() == nil {
 				log.Error("recording delivery outcome", "message_id", p.d.MessageID, "trace_id", p.d.Message.TraceID, "err", err)
 				failed = true
 			}
@@ -98,6 +125,9 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 		}
 		if ctx.Err() != nil {
 			return
+		}
+		if now, ok := l.lease(); !ok || now != fence {
+			return // the lease was lost or changed hands: stop delivering
 		}
 		out := &engine.Outbound{
 			MessageID: d.MessageID, Channel: c.spec.Name, Destination: l.dest.Name, Attempt: d.Attempts + 1,
@@ -128,7 +158,7 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 			if resp != nil {
 				c.deliverResponse(l.dest.Name, d.MessageID, resp)
 			}
-			pending = append(pending, recording{l.record(o), d})
+			pending = append(pending, recording{l.record(o, fence), d})
 			continue
 		}
 		o.Error = err.Error()
@@ -141,14 +171,14 @@ func (l *lane) drain(ctx context.Context, batch []journal.Delivery, log interfac
 			if resp != nil {
 				c.deliverResponse(l.dest.Name, d.MessageID, resp)
 			}
-			pending = append(pending, recording{l.record(o), d})
+			pending = append(pending, recording{l.record(o, fence), d})
 			continue
 		}
 		o.Status = journal.Pending
 		o.NextAttemptAt = c.now().Add(l.dest.Retry.Backoff(out.Attempt))
 		l.endSpan(span, d, out.Attempt, "retry", resp, err)
 		log.Warn("delivery failed; will retry", "message_id", d.MessageID, "trace_id", d.Message.TraceID, "attempt", out.Attempt, "retry_at", o.NextAttemptAt, "err", err)
-		pending = append(pending, recording{l.record(o), d})
+		pending = append(pending, recording{l.record(o, fence), d})
 		return // the head failed: read the queue again after recording
 	}
 }
@@ -167,14 +197,19 @@ func (l *lane) endSpan(span trace.Span, d *journal.Delivery, attempt int, outcom
 	span.End()
 }
 
-// record stores an outcome in the background and returns its result.
-func (l *lane) record(o journal.Outcome) chan error {
+// record stores an outcome under fence in the background and returns its
+// result.
+func (l *lane) record(o journal.Outcome, fence journal.Fence) chan error {
 	done := make(chan error, 1)
 	go func() {
 		// Recording must not be cut short by shutdown: the attempt happened.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		done <- l.c.j.Record(ctx, o)
+		if fence == (journal.Fence{}) {
+			done <- l.c.j.Record(ctx, o)
+			return
+		}
+		done <- l.c.j.RecordFenced(ctx, o, fence)
 	}()
 	return done
 }

@@ -60,8 +60,10 @@ type Config struct {
 	Encryption Encryption
 	// Tracing exports a trace per message over OTLP; Alerts are the rules
 	// the node watches its channels and queues with.
-	Tracing  Tracing
-	Alerts   Alerts
+	Tracing Tracing
+	Alerts  Alerts
+	// Cluster is how this node shares its store with other nodes.
+	Cluster  Cluster
 	Tables   map[string]map[string]string // lookup tables for transform steps
 	Channels []*Channel                   // in file order, files sorted by name
 	Version  Version                      // what every message records

@@ -105,6 +105,7 @@ func Diff(old, new *Config) Changes {
 		setting("journal.batch_size", old.Journal.BatchSize != new.Journal.BatchSize)
 		setting("journal.batch_wait", old.Journal.BatchWait != new.Journal.BatchWait)
 		setting("tracing", !reflect.DeepEqual(old.Tracing, new.Tracing))
+		setting("cluster", old.Cluster != new.Cluster)
 	}
 	for _, s := range [][]string{c.Added, c.Removed, c.Changed, c.Tables} {
 		slices.Sort(s)

@@ -130,6 +130,7 @@ type fileConfig struct {
 	Encryption Encryption                   `yaml:"encryption"`
 	Tracing    Tracing                      `yaml:"tracing"`
 	Alerts     Alerts                       `yaml:"alerts"`
+	Cluster    Cluster                      `yaml:"cluster"`
 	Tables     map[string]map[string]string `yaml:"tables"`
 	Channels   []*Channel                   `yaml:"channels"`
 }
@@ -162,7 +163,7 @@ func load(files []source, reg *engine.Registry, now time.Time) (*Config, error) 
 		if d.given("version") && fc.Version != SchemaVersion {
 			d.at("version", "must be %d", SchemaVersion)
 		}
-		for _, key := range []string{"data_dir", "store", "admin", "journal", "auth", "audit", "encryption", "tracing", "alerts"} {
+		for _, key := range []string{"data_dir", "store", "admin", "journal", "auth", "audit", "encryption", "tracing", "alerts", "cluster"} {
 			if !d.given(key) {
 				continue
 			}
@@ -190,6 +191,8 @@ func load(files []source, reg *engine.Registry, now time.Time) (*Config, error) 
 				cfg.Tracing = fc.Tracing
 			case "alerts":
 				cfg.Alerts = fc.Alerts
+			case "cluster":
+				cfg.Cluster = fc.Cluster
 			}
 		}
 		for _, name := range sortedKeys(fc.Tables) {

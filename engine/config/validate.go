@@ -37,6 +37,7 @@ func check(cfg *Config, reg *engine.Registry) {
 	checkAudit(cfg)
 	checkEncryption(cfg)
 	checkTracing(cfg)
+	checkCluster(cfg)
 	checkAlerts(cfg)
 	names := map[string]*Channel{}
 	for _, ch := range cfg.Channels {

@@ -166,7 +166,7 @@ func (j *Journal) Append(ctx context.Context, rec *Record) error {
 				return fmt.Errorf("journal: inserting delivery: %w", err)
 			}
 		}
-		return nil
+		return j.notifyQueued(ctx, tx, m.Channel, rec.Deliveries)
 	})
 	if err != nil {
 		m.ID = 0

@@ -91,11 +91,21 @@ type Outcome struct {
 // delivery's new state, and the message's status once all its deliveries
 // are finished. Outcomes of many workers share a transaction.
 func (j *Journal) Record(ctx context.Context, o Outcome) error {
+	return j.record(ctx, o, Fence{})
+}
+
+// record stores an outcome, under fence f unless f is zero.
+func (j *Journal) record(ctx context.Context, o Outcome, f Fence) error {
 	response, err := j.seal(o.Response, responseAAD(o.DeliveryID, o.Attempt, o.Started.UnixMicro()))
 	if err != nil {
 		return fmt.Errorf("journal: sealing response: %w", err)
 	}
 	return j.c.Do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if f != (Fence{}) {
+			if err := checkFence(ctx, tx, j.db.Dialect, f); err != nil {
+				return err
+			}
+		}
 		now := j.now().UnixMicro()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO attempts (delivery_id, attempt, started_at, duration_us, outcome, error, response_status, response)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, o.DeliveryID, o.Attempt, o.Started.UnixMicro(), o.Duration.Microseconds(),
@@ -188,7 +198,10 @@ func (j *Journal) Replay(ctx context.Context, f ReplayFilter) (int64, error) {
 			WHERE id IN (SELECT message_id FROM deliveries WHERE status = 'pending' AND updated_at = ?)
 			AND status = 'dead'
 			AND NOT EXISTS (SELECT 1 FROM deliveries WHERE message_id = messages.id AND status = 'dead')`, now, now)
-		return err
+		if err != nil || n == 0 {
+			return err
+		}
+		return j.notifyAll(ctx, tx)
 	})
 	return n, err
 }
@@ -211,8 +224,10 @@ func (j *Journal) Resend(ctx context.Context, messageID int64) (int64, error) {
 		if n, _ = res.RowsAffected(); n == 0 {
 			return ErrNotFound
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'received', updated_at = ? WHERE id = ?`, now, messageID)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE messages SET status = 'received', updated_at = ? WHERE id = ?`, now, messageID); err != nil {
+			return err
+		}
+		return j.notifyAll(ctx, tx)
 	})
 	return n, err
 }

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/engine/channel"
+	"github.com/plexus-health/plexus/engine/cluster"
 	"github.com/plexus-health/plexus/engine/config"
 	"github.com/plexus-health/plexus/engine/journal"
 	"github.com/plexus-health/plexus/platform/store"
@@ -42,6 +44,11 @@ type Options struct {
 	// down after Close. When nil the node makes trace IDs for its
 	// messages and logs but exports no span.
 	Tracing trace.TracerProvider
+	// Cluster is how the node shares its store with other nodes (leases
+	// of the delivery queues, leadership); Address is where its admin API
+	// listens, shown to the other nodes' operators.
+	Cluster config.Cluster
+	Address string
 }
 
 // Node runs the channels of one configuration at a time.
@@ -67,6 +74,15 @@ type Node struct {
 
 	pruneStop chan struct{}
 	pruneDone chan struct{}
+
+	// The node's membership of the nodes sharing its store (cluster.go).
+	cl          *cluster.Cluster
+	renewEvery  time.Duration
+	clusterStop context.CancelFunc
+	clusterDone sync.WaitGroup
+	// live is the running channels by name, for the lease loop and the
+	// notification listener, which must not wait for mu.
+	live atomic.Pointer[map[string]*channel.Channel]
 }
 
 // running is a started channel with the configuration it was built from.
@@ -129,6 +145,11 @@ func Open(ctx context.Context, opts Options) (*Node, error) {
 			log.Warn("unknown stored channel state; the channel starts stopped", "channel", name, "state", st)
 			n.states[name] = channel.Stopped
 		}
+	}
+	if err := n.startCluster(ctx, opts); err != nil {
+		n.j.Close()
+		db.Close()
+		return nil, fmt.Errorf("node: %w", err)
 	}
 	go n.pruneLoop()
 	return n, nil
@@ -246,6 +267,8 @@ func (n *Node) Apply(ctx context.Context, cfg *config.Config) error {
 		n.channels[name] = r
 		startedNow = append(startedNow, name)
 	}
+	n.publish()
+	n.cl.SetPartitions(partitions(cfg))
 	n.cfg = cfg
 	n.history = append(n.history, Applied{Version: cfg.Version.Hash, AppliedAt: time.Now(), Changes: changes.String()})
 	n.log.Info("configuration applied", "version", cfg.Version.Hash, "changes", changes.String())
@@ -304,7 +327,9 @@ func (n *Node) build(spec *config.Channel, version string) (*channel.Channel, er
 		}
 		s.Destinations = append(s.Destinations, cd)
 	}
-	return channel.New(s, n.j, n.metrics, n.log), nil
+	ch := channel.New(s, n.j, n.metrics, n.log)
+	ch.SetLeases(n.cl, n.idle())
+	return ch, nil
 }
 
 // Close stops every channel, then the journal and the store.
@@ -318,8 +343,13 @@ func (n *Node) Close(ctx context.Context) error {
 		}
 		delete(n.channels, name)
 	}
+	n.publish()
 	close(n.pruneStop)
 	<-n.pruneDone
+	// After the lanes: their last outcomes are recorded under their leases.
+	if err := n.stopCluster(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	n.j.Close()
 	errs = append(errs, n.db.Close())
 	if n.ownTP != nil {
@@ -329,7 +359,8 @@ func (n *Node) Close(ctx context.Context) error {
 }
 
 // pruneLoop applies each channel's retention every few minutes, and
-// counts the queues for the queue-depth gauge every few seconds.
+// counts the queues for the queue-depth gauge every few seconds, on the
+// leader only: the nodes sharing a store would do the same work.
 func (n *Node) pruneLoop() {
 	defer close(n.pruneDone)
 	prune := time.NewTicker(5 * time.Minute)
@@ -341,9 +372,17 @@ func (n *Node) pruneLoop() {
 		case <-n.pruneStop:
 			return
 		case <-prune.C:
-			n.Prune(context.Background())
+			if n.Leader() {
+				n.Prune(context.Background())
+			}
 		case <-count.C:
-			n.countQueues(context.Background())
+			if n.Leader() {
+				n.countQueues(context.Background())
+			} else {
+				// The leader's gauge is the one to read; this node's
+				// would go stale.
+				n.metrics.Queued.Reset()
+			}
 		}
 	}
 }
