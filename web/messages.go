@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/plexus-health/plexus/format/hl7v2"
 	"net/http"
 	"net/url"
 	"slices"
@@ -174,7 +175,7 @@ type messageData struct {
 	Pruned        bool
 	Content       bool // content was asked for and may be shown
 	Raw           string
-	Tree          []treeSegment
+	Tree          []hl7v2.TreeSegment
 	TreeError     string
 	Unmapped      []string
 	Deliveries    []deliveryView

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -29,103 +28,28 @@ import (
 // "plexus hl7 parse --path" and Message.Get accept and that returns the
 // leaf's text; repeated segments are labelled OBX, OBX(2), OBX(3)...
 
-// treeLine is one line of the tree below a segment line.
-type treeLine struct {
-	depth int
-	label string
-	text  string
-}
-
-// writeTree writes the tree form of m.
+// writeTree writes the tree form of m (hl7v2.Message.Tree), each segment's
+// paths padded to one column.
 func writeTree(w io.Writer, m *hl7v2.Message) error {
 	var b strings.Builder
-	seen := make(map[string]int)
-	var lines []treeLine
-	for i := range m.Len() {
-		seg := m.Seg(i)
-		name := seg.Name()
-		seen[name]++
-		prefix := name
-		if n := seen[name]; n > 1 {
-			prefix = fmt.Sprintf("%s(%d)", name, n)
-		}
-		fmt.Fprintf(&b, "[%d] %s\n", i+1, displayText(name))
-		lines = segmentLines(lines[:0], seg, prefix)
+	for _, seg := range m.Tree() {
+		fmt.Fprintf(&b, "[%d] %s\n", seg.Index, displayText(seg.Name))
 		width := 0
-		for _, l := range lines {
-			width = max(width, 2*l.depth+len(l.label))
+		for _, l := range seg.Lines {
+			width = max(width, 2*l.Depth+len(l.Label))
 		}
-		for _, l := range lines {
-			pad := width + 2 - 2*l.depth - len(l.label)
-			b.WriteString(strings.Repeat("  ", l.depth))
-			b.WriteString(l.label)
+		for _, l := range seg.Lines {
+			pad := width + 2 - 2*l.Depth - len(l.Label)
+			b.WriteString(strings.Repeat("  ", l.Depth))
+			b.WriteString(l.Label)
 			b.WriteString(strings.Repeat(" ", pad))
-			b.WriteString(l.text)
+			b.WriteString(displayText(l.Text))
 			b.WriteByte('\n')
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
-// segmentLines appends the lines of the non-empty fields of seg, whose
-// fields are labelled prefix-1, prefix-2...
-func segmentLines(lines []treeLine, seg *hl7v2.Segment, prefix string) []treeLine {
-	for n := 1; n <= seg.NumFields(); n++ {
-		f := seg.Field(n)
-		if f.IsEmpty() {
-			continue
-		}
-		label := prefix + "-" + strconv.Itoa(n)
-		reps := f.Reps()
-		if reps <= 1 {
-			lines = repLines(lines, f.Rep(1), label, 1)
-			continue
-		}
-		lines = append(lines, treeLine{1, label, rawText(f)})
-		for r := 1; r <= reps; r++ {
-			if rep := f.Rep(r); !rep.IsEmpty() {
-				lines = repLines(lines, rep, fmt.Sprintf("%s(%d)", label, r), 2)
-			}
-		}
-	}
-	return lines
-}
-
-// repLines appends the lines of one repetition labelled label.
-func repLines(lines []treeLine, rep hl7v2.Value, label string, depth int) []treeLine {
-	comps := rep.Components()
-	if comps <= 1 {
-		return componentLines(lines, rep.Component(1), label, label+".1", depth)
-	}
-	lines = append(lines, treeLine{depth, label, rawText(rep)})
-	for c := 1; c <= comps; c++ {
-		if comp := rep.Component(c); !comp.IsEmpty() {
-			l := label + "." + strconv.Itoa(c)
-			lines = componentLines(lines, comp, l, l, depth+1)
-		}
-	}
-	return lines
-}
-
-// componentLines appends the lines of one component, shown as label; its
-// subcomponents are labelled compPath.1, compPath.2... (compPath names the
-// component even where label leaves it out, as PID-8 does for PID-8.1).
-func componentLines(lines []treeLine, comp hl7v2.Value, label, compPath string, depth int) []treeLine {
-	subs := comp.Subcomponents()
-	if subs <= 1 {
-		return append(lines, treeLine{depth, label, displayText(comp.String())})
-	}
-	lines = append(lines, treeLine{depth, label, rawText(comp)})
-	for s := 1; s <= subs; s++ {
-		if sub := comp.Sub(s); !sub.IsEmpty() {
-			lines = append(lines, treeLine{depth + 1, compPath + "." + strconv.Itoa(s), displayText(sub.String())})
-		}
-	}
-	return lines
-}
-
-func rawText(v hl7v2.Value) string { return displayText(string(v.Raw())) }
 
 // displayText makes s safe to print on one terminal line: control
 // characters (a decoded \.br\ is a line feed) and bytes that are not UTF-8
