@@ -78,7 +78,7 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 		return ErrNoAction
 	}
 	e.normalize(l.now())
-	err := l.w.Do(ctx, func(ctx context.Context, tx *sql.Tx) error { return appendEntry(ctx, tx, &e) })
+	err := l.w.Do(ctx, func(ctx context.Context, tx *sql.Tx) error { return appendEntry(ctx, tx, l.db.Dialect, &e) })
 	if err != nil {
 		return fmt.Errorf("audit: recording %s: %w", e.Action, err)
 	}
@@ -89,7 +89,18 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 // inside the transaction, not cached, so the op is safe to run again after
 // the committer rolls a failed batch back (store.Op's contract), and a
 // restarted process continues the chain from what is on disk.
-func appendEntry(ctx context.Context, tx *sql.Tx, e *Entry) error {
+//
+// Several nodes may share a PostgreSQL store, each with its own writer: two
+// reading the same head would fork the chain (or fail on the seq key). A
+// transaction-level advisory lock, taken before the head is read and held
+// until commit, makes the nodes append one after the other. SQLite has one
+// writer and needs none.
+func appendEntry(ctx context.Context, tx *sql.Tx, dialect store.Dialect, e *Entry) error {
+	if dialect == store.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, chainLockKey); err != nil {
+			return fmt.Errorf("locking the chain: %w", err)
+		}
+	}
 	seq, prev, err := head(ctx, tx)
 	if err != nil {
 		return err
@@ -106,6 +117,10 @@ func appendEntry(ctx context.Context, tx *sql.Tx, e *Entry) error {
 	}
 	return nil
 }
+
+// chainLockKey is the PostgreSQL advisory lock that serialises appends to
+// the chain across nodes ("plexaudt" in ASCII).
+const chainLockKey int64 = 0x706c657861756474
 
 // querier is what head reads through: a transaction or a pool.
 type querier interface {
