@@ -11,7 +11,8 @@ import (
 type AckOptions struct {
 	// Control is the interchange control number of the answer (ISA13, also
 	// GS06 of its group); the caller keeps it unique per partner. 1 to
-	// 999999999.
+	// 999999999. When both a TA1 and a 999 are written, the TA1 takes
+	// Control and the 999 the number after it.
 	Control int
 	// Now is the time written in the answer's envelopes; zero means the
 	// current time. It is written in UTC.
@@ -67,6 +68,10 @@ func Acknowledge(r *InterchangeResult, opts AckOptions) (ta1, ack999 []byte, err
 	}
 	if r.Note != "000" || len(groups) == 0 {
 		return ta1, nil, nil
+	}
+	if ta1 != nil {
+		opts.Control = opts.Control%999999999 + 1
+		ctl = fmt.Sprintf("%09d", opts.Control)
 	}
 	w = &ackWriter{d: d}
 	w.isa(r, ctl, now)
