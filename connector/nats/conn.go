@@ -243,9 +243,21 @@ func (c *ConnConfig) connect(name string, log *slog.Logger) (*natsgo.Conn, error
 	}
 	nc, err := natsgo.Connect(c.servers(), opts...)
 	if err != nil {
+		if refusedCredentials(err) {
+			return nil, fmt.Errorf("connecting to %s: the server refused the credentials (%w)", redactedList(c.servers()), err)
+		}
 		return nil, fmt.Errorf("connecting to %s: %w", redactedList(c.servers()), err)
 	}
 	return nc, nil
+}
+
+// refusedCredentials reports whether err is the server's refusal of the
+// connection's credentials, which it words in more than one way.
+func refusedCredentials(err error) bool {
+	if errors.Is(err, natsgo.ErrAuthorization) || errors.Is(err, natsgo.ErrAuthExpired) || errors.Is(err, natsgo.ErrAuthRevoked) {
+		return true
+	}
+	return strings.Contains(strings.ToLower(err.Error()), "authorization violation")
 }
 
 // redacted returns a server URL without a password.
