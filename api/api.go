@@ -24,6 +24,7 @@
 //	GET  /api/v1/config                    ConfigInfo
 //	GET  /api/v1/stats?channel=&since=     StatsList: totals and 10 s samples per channel and destination
 //	GET  /api/v1/alerts                    AlertList: the alerts firing now
+//	GET  /api/v1/nodes                     NodeList: the nodes sharing the store, their leases, the leader
 //
 // Errors are an Error body: 400 names the bad parameter (unknown ones
 // included), 403 refuses content or a cross-origin POST, 404 a missing
@@ -155,6 +156,7 @@ func New(e Engine, opts Options) http.Handler {
 	s.handle("GET /api/v1/config", s.config)
 	s.handle("GET /api/v1/stats", s.stats)
 	s.handle("GET /api/v1/alerts", s.alerts)
+	s.handle("GET /api/v1/nodes", s.nodes)
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -142,7 +142,7 @@ func runServe(c *cli, args []string) int {
 	n, err := node.Open(ctx, node.Options{
 		DataDir: dir, Store: cfg.Store, Synchronous: *sync, Registry: reg, Logger: log,
 		Journal: journal.Options{BatchSize: cfg.Journal.BatchSize, BatchWait: cfg.Journal.BatchWait, Keys: keys.Ring()},
-		Tracing: tp.TracerProvider(),
+		Tracing: tp.TracerProvider(), Cluster: cfg.Cluster, Address: cfg.Admin.Listen,
 	})
 	if err != nil {
 		return fail("%v", err)
@@ -180,7 +180,9 @@ func runServe(c *cli, args []string) int {
 		return names
 	}},
 		alert.Options{Logger: log, Registerer: n.Prometheus()})
-	go alerts.Run(ctx)
+	// Nodes sharing a store evaluate the rules on the leader only, so
+	// that each alert is raised (and notified) once.
+	go n.WhileLeader(ctx, alerts.Run)
 	closers = append(closers, alerts.Close)
 	surf, err := buildSurface(ctx, surfaceDeps{cfg: cfg, dataDir: dir, node: n, repo: fhirRepo,
 		validator: validator, searcher: searcher, log: log, stats: history, alerts: alerts})

@@ -15,6 +15,9 @@ import (
 // its leases, and whether it leads.
 func (n *Node) Cluster() *cluster.Cluster { return n.cl }
 
+// Nodes lists the nodes sharing the node's store, with their leases.
+func (n *Node) Nodes(ctx context.Context) ([]cluster.NodeInfo, error) { return n.cl.Nodes(ctx) }
+
 // Leader reports whether this node runs the singleton jobs: pruning, the
 // queue-depth gauge and (through WhileLeader) alert evaluation. A node
 // alone on its store leads as soon as its first lease step has run.

@@ -46,6 +46,7 @@ var Policy = []Rule{
 	{Pattern: "POST /api/v1/channels/{name}/resume", Roles: operators},
 	{Pattern: "GET /api/v1/stats", Roles: readers},
 	{Pattern: "GET /api/v1/alerts", Roles: readers},
+	{Pattern: "GET /api/v1/nodes", Roles: readers},
 	{Pattern: "GET /api/v1/queues", Roles: readers},
 	{Pattern: "GET /api/v1/messages", Roles: readers},
 	// Details are metadata; with ?content=1 they add the destinations'
