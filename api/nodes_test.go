@@ -20,7 +20,9 @@ type clusteredEngine struct {
 	c *cluster.Cluster
 }
 
-func (e *clusteredEngine) Nodes(ctx context.Context) ([]cluster.NodeInfo, error) { return e.c.Nodes(ctx) }
+func (e *clusteredEngine) Nodes(ctx context.Context) ([]cluster.NodeInfo, error) {
+	return e.c.Nodes(ctx)
+}
 
 func TestNodes(t *testing.T) {
 	f := newFixture(t, Options{})
