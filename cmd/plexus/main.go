@@ -85,6 +85,7 @@ func init() {
 		{"apikeys", "manage the admin API keys of systems (apikeys create|list|revoke)", runAPIKeys},
 		{"hl7", "work with HL7 v2 files (hl7 parse)", runHL7},
 		{"x12", "work with X12 EDI files (x12 parse|validate|ack)", runX12},
+		{"dicom", "work with DICOM: dump files, echo and store to peers, run a storage and query SCP (dicom dump|echo|store|scp)", runDicom},
 		{"fhir", "work with FHIR R4 data (fhir import: load Bundles and NDJSON; fhir reindex)", runFHIR},
 		{"clients", "register, list and disable OAuth2 clients (clients add|list|disable|enable)", runClients},
 		{"convert", "convert HL7 v2 messages to FHIR R4 Bundles or canonical events (convert [--to fhir|events] FILE...)", runConvert},
