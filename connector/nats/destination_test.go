@@ -125,6 +125,9 @@ func TestDestinationRefusals(t *testing.T) {
 	other := unique("OTHER")
 	f.stream(t, jetstream.StreamConfig{Name: name, Subjects: []string{subj}, Storage: jetstream.MemoryStorage, MaxMsgSize: 64})
 	f.stream(t, jetstream.StreamConfig{Name: other, Subjects: []string{strings.ToLower(other)}, Storage: jetstream.MemoryStorage})
+	full := unique("FULL")
+	f.stream(t, jetstream.StreamConfig{Name: full, Subjects: []string{strings.ToLower(full)}, Storage: jetstream.MemoryStorage, MaxMsgs: 1, Discard: jetstream.DiscardNew})
+	f.publish(t, strings.ToLower(full), []byte("the one message it holds"))
 	for _, tc := range []struct {
 		name, opts, payload string
 		permanent           bool
@@ -134,6 +137,7 @@ func TestDestinationRefusals(t *testing.T) {
 		{"no stream takes the subject", "subject: " + unique("nowhere"), "x", true, "no stream takes subject"},
 		{"another stream than configured", "subject: " + strings.ToLower(other) + "\nstream: " + name, "x", true, "refused"},
 		{"empty subject token", "subject: 'x.{{.SendingApp}}'", "x", true, "empty token"},
+		{"stream full", "subject: " + strings.ToLower(full), "x", false, "maximum messages exceeded"},
 		{"no such stream", "subject: x\nstream: " + unique("MISSING"), "x", false, "stream not found"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
