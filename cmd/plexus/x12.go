@@ -9,8 +9,13 @@ import (
 	"os"
 	"time"
 
+	"github.com/plexus-health/plexus/engine/transform"
 	"github.com/plexus-health/plexus/format/x12"
+	"github.com/plexus-health/plexus/mapping/x12fhir"
 )
+
+// The x12_to_fhir transform step runs mapping/x12fhir's conversion.
+func init() { transform.UseX12Converter(x12fhir.ConvertAll) }
 
 const x12Usage = `Usage: plexus x12 <command> [flags] [arguments]
 

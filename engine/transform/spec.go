@@ -20,6 +20,10 @@ type Spec struct {
 
 	V2ToFHIR   *V2ToFHIRSpec   `yaml:"v2_to_fhir,omitempty"`
 	V2ToEvents *V2ToEventsSpec `yaml:"v2_to_events,omitempty"`
+
+	X12Set         *X12SetSpec         `yaml:"x12_set,omitempty"`
+	X12SplitClaims *X12SplitClaimsSpec `yaml:"x12_split_claims,omitempty"`
+	X12ToFHIR      *X12ToFHIRSpec      `yaml:"x12_to_fhir,omitempty"`
 }
 
 // SetSpec stores a value at a path: set: {path: PID-5.1, value: Doe}.
@@ -94,6 +98,15 @@ func (s *Spec) kind() (string, int) {
 	if s.V2ToEvents != nil {
 		kinds = append(kinds, "v2_to_events")
 	}
+	if s.X12Set != nil {
+		kinds = append(kinds, "x12_set")
+	}
+	if s.X12SplitClaims != nil {
+		kinds = append(kinds, "x12_split_claims")
+	}
+	if s.X12ToFHIR != nil {
+		kinds = append(kinds, "x12_to_fhir")
+	}
 	return strings.Join(kinds, ", "), len(kinds)
 }
 
@@ -114,7 +127,7 @@ func Compile(specs []Spec, tables map[string]map[string]string) (*Pipeline, erro
 			if n > 1 {
 				what = kind
 			}
-			errs = append(errs, &StepError{Index: i, Err: errors.New("a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events (found " + what + ")")})
+			errs = append(errs, &StepError{Index: i, Err: errors.New("a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events, x12_set, x12_split_claims, x12_to_fhir (found " + what + ")")})
 			continue
 		}
 		st := stage{kind: kind}
@@ -152,6 +165,15 @@ func Compile(specs []Spec, tables map[string]map[string]string) (*Pipeline, erro
 			}
 		case "v2_to_events":
 			st.step, err = newV2ToEvents(s.V2ToEvents)
+			if s.When == "" {
+				hl7 = false
+			}
+		case "x12_set":
+			st.step, err = newX12Set(s.X12Set)
+		case "x12_split_claims":
+			st.step = x12SplitStep{}
+		case "x12_to_fhir":
+			st.step, err = newX12ToFHIR(s.X12ToFHIR)
 			if s.When == "" {
 				hl7 = false
 			}
