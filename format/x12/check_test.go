@@ -2,9 +2,11 @@ package x12
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // fixture returns the corrected 837P claim file.
@@ -167,4 +169,31 @@ func summaries(res []*InterchangeResult) []string {
 		out = append(out, r.Summary())
 	}
 	return out
+}
+
+// TestReaderSmallReads reads the fixture through readers that return one
+// byte, or half of what is asked, at a time: segments that straddle reads
+// come out whole.
+func TestReaderSmallReads(t *testing.T) {
+	raw := fixture(t)
+	for name, wrap := range map[string]func(io.Reader) io.Reader{"one byte": iotest.OneByteReader, "half": iotest.HalfReader, "data and EOF": iotest.DataErrReader} {
+		r := NewReader(wrap(strings.NewReader(raw)))
+		var segs []*Segment
+		for {
+			s, err := r.Next()
+			if err != nil {
+				if err != io.EOF {
+					t.Fatalf("%s: %v", name, err)
+				}
+				break
+			}
+			segs = append(segs, s)
+		}
+		if got := string(Encode(segs, r.Trailer())); got != raw {
+			t.Errorf("%s: round trip differs", name)
+		}
+		if res, _ := Check(wrap(strings.NewReader(raw)), Config{}); len(res) != 1 || !res[0].Valid() {
+			t.Errorf("%s: %v", name, summaries(res))
+		}
+	}
 }

@@ -24,6 +24,7 @@ type Reader struct {
 	off     int64
 	err     error
 	arena   []byte
+	segbuf  []byte // the segment being read
 	scratch []byte
 }
 
@@ -74,7 +75,8 @@ func (r *Reader) next() (*Segment, error) {
 	if max <= 0 {
 		max = DefaultMaxSegment
 	}
-	var raw []byte
+	raw := r.segbuf[:0]
+	defer func() { r.segbuf = raw[:0] }()
 	for {
 		chunk, err := r.br.ReadSlice(r.d.Segment)
 		r.off += int64(len(chunk))
@@ -85,11 +87,9 @@ func (r *Reader) next() (*Segment, error) {
 			raw = append(raw, chunk...)
 			continue
 		}
-		if raw == nil {
-			raw = chunk
-		} else {
-			raw = append(raw, chunk...)
-		}
+		// The slice ReadSlice returns is only good until the next read,
+		// and breaks reads on: keep the bytes in the reader's own buffer.
+		raw = append(raw, chunk...)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, err
 		}
