@@ -38,6 +38,10 @@ type Instance struct {
 	SourceAE string
 	// Received is when the instance was stored.
 	Received time.Time
+	// Attributes are the instance's values of the indexed attributes
+	// (patient, study, series and instance level), padding removed. The
+	// map is shared; do not modify it.
+	Attributes map[dicom.Tag]string
 }
 
 // indexed are the attributes the index keeps per instance, by level.
@@ -135,6 +139,31 @@ func (a *Archive) Len() int {
 	return len(a.byUID)
 }
 
+// Study returns the instances of the study, in the order they were first
+// stored.
+func (a *Archive) Study(studyUID string) []Instance {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	var out []Instance
+	for _, uid := range a.order {
+		if r := a.byUID[uid]; r.StudyInstanceUID == studyUID {
+			out = append(out, r.Instance)
+		}
+	}
+	return out
+}
+
+// Instance returns the instance with the SOP instance UID.
+func (a *Archive) Instance(sopInstanceUID string) (Instance, bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	r, ok := a.byUID[sopInstanceUID]
+	if !ok {
+		return Instance{}, false
+	}
+	return r.Instance, true
+}
+
 // Instances returns the stored instances in the order they were first
 // stored (or found at Open).
 func (a *Archive) Instances() []Instance {
@@ -163,6 +192,7 @@ func newRecord(ds *dicom.Dataset, ts string) *record {
 			r.attrs[t] = v
 		}
 	}
+	r.Attributes = r.attrs
 	r.SOPClassUID = r.attrs[dicom.TagSOPClassUID]
 	r.SOPInstanceUID = r.attrs[dicom.TagSOPInstanceUID]
 	r.StudyInstanceUID = r.attrs[dicom.TagStudyInstanceUID]
