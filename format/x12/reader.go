@@ -18,14 +18,16 @@ type Reader struct {
 	// MaxSegment is the longest segment accepted; 0 means DefaultMaxSegment.
 	MaxSegment int
 
-	d       Delimiters
-	have    bool
-	pos     int
-	off     int64
-	err     error
-	arena   []byte
-	segbuf  []byte // the segment being read
-	scratch []byte
+	d        Delimiters
+	have     bool
+	pos      int
+	off      int64
+	err      error
+	arena    []byte
+	segbuf   []byte // the segment being read
+	segSlab  []Segment
+	elemSlab [][]byte
+	scratch  []byte
 }
 
 // NewReader returns a Reader reading from r.
@@ -142,7 +144,14 @@ func (r *Reader) build(lead, raw []byte, term int, suffix []byte, start int64) *
 	b := r.arena[at:len(r.arena):len(r.arena)]
 	r.pos++
 	body := len(lead) + len(raw) - term
-	s := &Segment{
+	// Segments and their element lists come from slabs, as their bytes
+	// come from the arena: a few allocations per hundred segments.
+	if len(r.segSlab) == 0 {
+		r.segSlab = make([]Segment, 128)
+	}
+	s := &r.segSlab[0]
+	r.segSlab = r.segSlab[1:]
+	*s = Segment{
 		Lead:   b[:len(lead):len(lead)],
 		Raw:    b[len(lead):body:body],
 		Suffix: b[body:],
@@ -150,7 +159,14 @@ func (r *Reader) build(lead, raw []byte, term int, suffix []byte, start int64) *
 		Offset: start + int64(len(lead)),
 		Delims: r.d,
 	}
-	s.index()
+	ne := bytes.Count(s.Raw, []byte{r.d.Element}) + 1
+	if cap(r.elemSlab)-len(r.elemSlab) < ne {
+		r.elemSlab = make([][]byte, 0, max(ne, 2048))
+	}
+	l := len(r.elemSlab)
+	s.elems = r.elemSlab[l : l : l+ne]
+	r.elemSlab = r.elemSlab[:l+ne]
+	s.split()
 	return s
 }
 

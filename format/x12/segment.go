@@ -3,6 +3,7 @@ package x12
 import (
 	"bytes"
 	"strconv"
+	"strings"
 )
 
 // Delimiters are the separators of an interchange, read from its ISA
@@ -113,6 +114,11 @@ func NewSegment(d Delimiters, id string, elems ...string) *Segment {
 func (s *Segment) index() {
 	n := bytes.Count(s.Raw, []byte{s.Delims.Element}) + 1
 	s.elems = make([][]byte, 0, n)
+	s.split()
+}
+
+// split fills s.elems, which has room for every element.
+func (s *Segment) split() {
 	raw := s.Raw
 	if len(raw) >= 4 && string(raw[:3]) == "ISA" && raw[3] == s.Delims.Element {
 		// ISA16 is itself the component separator: take it as data.
@@ -136,7 +142,28 @@ func (s *Segment) index() {
 			raw = raw[i+1:]
 		}
 	}
-	s.ID = string(s.elems[0])
+	s.ID = segmentID(s.elems[0])
+}
+
+// knownIDs holds the segment IDs of the 5010 transaction sets, so that
+// reading one costs no allocation.
+var knownIDs = func() map[string]string {
+	m := map[string]string{}
+	for _, id := range strings.Fields(`ISA IEA GS GE ST SE TA1 BHT NM1 N1 N2 N3 N4 PER REF HL SBR PAT DMG CLM DTP
+		CL1 PWK CN1 AMT K3 NTE CR1 CR2 CRC HI HCP LX SV1 SV2 SV3 SV5 TOO MEA CN1 PS1 LIN CTP SVD CAS LQ FRM
+		OI MOA MIA PRV CUR QTY BPR TRN DTM CLP SVC PLB LQ RDM TS3 TS2 EQ EB HSD MSG III LS LE INS DSB HD COB
+		AK1 AK2 AK9 IK3 IK4 IK5 CTX STC BGN UM HCR`) {
+		m[id] = id
+	}
+	return m
+}()
+
+// segmentID returns b as a string, shared for the common IDs.
+func segmentID(b []byte) string {
+	if id, ok := knownIDs[string(b)]; ok {
+		return id
+	}
+	return string(b)
 }
 
 // Len returns the number of elements after the ID.
