@@ -90,26 +90,22 @@ func laneOf(patient string) int {
 	return int(h.Sum32() % clusterLanes)
 }
 
-// TestClusterFailover runs three plexus serve nodes on one PostgreSQL
-// schema, each with its own MLLP port, and the same channel: MLLP in, an
-// MLLP destination ordered by PID-3 over 8 lanes. Steady load goes to the
-// three nodes in turn; one node is killed (SIGKILL) mid-run. Every
-// acknowledged message must reach the sink, each delivery must be recorded
-// delivered exactly once in the journal, and each patient's messages must
-// arrive in order. It logs the takeover time: from the kill to the first
-// delivery, by another node, of a partition the dead node held.
-func TestClusterFailover(t *testing.T) {
-	dsn := storetest.PostgresURL(t)
-	sink := newClusterSink(t)
+// nodeRun is one node of a test cluster.
+type nodeRun struct {
+	name, in string
+	p        *serveProc
+}
+
+// startCluster starts n plexus serve nodes on the PostgreSQL schema dsn,
+// each with its own MLLP port, all running channel adt: MLLP in, delivered
+// to the MLLP sink at sinkAddr in clusterLanes lanes ordered by PID-3.
+func startCluster(t *testing.T, dsn string, n int, sinkAddr string) []*nodeRun {
+	t.Helper()
 	dir := t.TempDir()
-	type nodeRun struct {
-		name, in string
-		p        *serveProc
-	}
 	var nodes []*nodeRun
-	for i := range clusterNodes {
-		n := &nodeRun{name: fmt.Sprintf("node-%c", 'a'+i), in: freePort(t)}
-		cfg := filepath.Join(dir, n.name+".yaml")
+	for i := range n {
+		nr := &nodeRun{name: fmt.Sprintf("node-%c", 'a'+i), in: freePort(t)}
+		cfg := filepath.Join(dir, nr.name+".yaml")
 		writeFile(t, cfg, fmt.Sprintf(`version: 1
 store: %q
 admin: {listen: "127.0.0.1:0"}
@@ -123,8 +119,8 @@ channels:
         address: "%s"
         order: {mode: key, key: PID-3, lanes: %d}
         retry: {max_attempts: 1000, initial_backoff: 100ms, max_backoff: 1s}
-`, dsn, n.name, n.in, sink.addr, clusterLanes))
-		data := filepath.Join(dir, n.name)
+`, dsn, nr.name, nr.in, sinkAddr, clusterLanes))
+		data := filepath.Join(dir, nr.name)
 		if i > 0 {
 			// The first node made the store's admin key; the others
 			// find accounts already there and make none.
@@ -137,11 +133,16 @@ channels:
 			}
 			writeFile(t, filepath.Join(data, "admin.key"), string(key))
 		}
-		n.p = startServe(t, cfg, data)
-		nodes = append(nodes, n)
+		nr.p = startServe(t, cfg, data)
+		nodes = append(nodes, nr)
 	}
+	return nodes
+}
 
-	// Wait until the lanes are spread over the three nodes.
+// waitSpread waits until the lanes are spread over every node and returns
+// the nodes as the admin API lists them.
+func waitSpread(t *testing.T, nodes []*nodeRun) []api.Node {
+	t.Helper()
 	var view []api.Node
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -153,14 +154,30 @@ channels:
 			}
 			held += len(n.Leases)
 		}
-		if spread == clusterNodes && held == clusterLanes {
-			break
+		if spread == len(nodes) && held == clusterLanes {
+			return view
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("leases not spread over %d nodes: %+v\n%s", clusterNodes, view, tail(nodes[0].p.out.String(), 3000))
+			t.Fatalf("leases not spread over %d nodes: %+v\n%s", len(nodes), view, tail(nodes[0].p.out.String(), 3000))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// TestClusterFailover runs three plexus serve nodes on one PostgreSQL
+// schema, each with its own MLLP port, and the same channel: MLLP in, an
+// MLLP destination ordered by PID-3 over 8 lanes. Steady load goes to the
+// three nodes in turn; one node is killed (SIGKILL) mid-run. Every
+// acknowledged message must reach the sink, each delivery must be recorded
+// delivered exactly once in the journal, and each patient's messages must
+// arrive in order. It logs the takeover time: from the kill to the first
+// delivery, by another node, of a partition the dead node held.
+func TestClusterFailover(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	sink := newClusterSink(t)
+	nodes := startCluster(t, dsn, clusterNodes, sink.addr)
+
+	view := waitSpread(t, nodes)
 	victim := nodes[1]
 	victimLanes := map[int]bool{}
 	for _, n := range view {
@@ -236,7 +253,7 @@ channels:
 	}
 
 	// Every acknowledged message reaches the sink.
-	deadline = time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		missing := 0
 		sink.mu.Lock()
@@ -326,6 +343,76 @@ channels:
 	for _, n := range nodes {
 		if n != victim {
 			n.p.stop(t)
+		}
+	}
+}
+
+// EnvClusterBench turns on TestClusterThroughput, which takes a minute or
+// two and measures rather than checks.
+const EnvClusterBench = "PLEXUS_CLUSTER_BENCH"
+
+// TestClusterThroughput measures durable ingest and delivery with one, two
+// and three nodes on one PostgreSQL: 32 senders send 3000 messages over
+// MLLP to the nodes in turn, each waiting for its ACK (stored before it is
+// sent), and the clock stops when the sink has every message. It logs each
+// rate and its ratio to one node's, measured in the same run. Only with
+// PLEXUS_CLUSTER_BENCH set.
+func TestClusterThroughput(t *testing.T) {
+	if os.Getenv(EnvClusterBench) == "" {
+		t.Skipf("%s is not set", EnvClusterBench)
+	}
+	const messages, senders = 3000, 32
+	var base float64
+	for n := 1; n <= 3; n++ {
+		dsn := storetest.PostgresURL(t)
+		sink := newClusterSink(t)
+		nodes := startCluster(t, dsn, n, sink.addr)
+		waitSpread(t, nodes)
+		start := time.Now()
+		var wg sync.WaitGroup
+		for s := range senders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cs := make([]*mllp.Client, n)
+				for i, nr := range nodes {
+					cs[i] = &mllp.Client{Addr: nr.in}
+					defer cs[i].Close()
+				}
+				for k := s; k < messages; k += senders {
+					patient := fmt.Sprintf("P%03d", k%200)
+					msg := fmt.Sprintf("MSH|^~\\&|EPIC|HOSP|EHR|HOSP|20240101120000||ADT^A08^ADT_A01|%s-%d|P|2.5\rPID|1||%s||Doe^Pat\r", patient, k, patient)
+					if _, err := cs[k%n].Send(context.Background(), []byte(msg)); err != nil {
+						t.Errorf("send: %v", err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		acked := time.Since(start)
+		deadline := time.Now().Add(5 * time.Minute)
+		for {
+			sink.mu.Lock()
+			got := len(sink.seen)
+			sink.mu.Unlock()
+			if got >= messages {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d nodes: %d of %d delivered", n, got, messages)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		took := time.Since(start)
+		rate := float64(messages) / took.Seconds()
+		if n == 1 {
+			base = rate
+		}
+		t.Logf("%d node(s): %d messages acknowledged in %v, all delivered in %v: %.0f msg/s, %.2f× one node",
+			n, messages, acked.Round(time.Millisecond), took.Round(time.Millisecond), rate, rate/base)
+		for _, nr := range nodes {
+			nr.p.stop(t)
 		}
 	}
 }
