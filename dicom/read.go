@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // ErrNotDICOM is returned for input that is neither a Part 10 file nor a
@@ -212,6 +213,19 @@ type reader struct {
 	big         bool
 	stopAtPixel bool
 	stopped     bool
+	// slab hands out Elements in blocks, one allocation per 64 elements
+	// instead of one per element.
+	slab []Element
+}
+
+func (r *reader) newElement(t Tag) *Element {
+	if len(r.slab) == 0 {
+		r.slab = make([]Element, 64)
+	}
+	e := &r.slab[0]
+	r.slab = r.slab[1:]
+	e.Tag = t
+	return e
 }
 
 func (r *reader) errf(t Tag, format string, a ...any) error {
@@ -290,15 +304,17 @@ func longVR(vr string) bool {
 	return false
 }
 
-var knownVRs = map[string]bool{
-	"AE": true, "AS": true, "AT": true, "CS": true, "DA": true, "DS": true, "DT": true, "FD": true,
-	"FL": true, "IS": true, "LO": true, "LT": true, "OB": true, "OD": true, "OF": true, "OL": true,
-	"OV": true, "OW": true, "PN": true, "SH": true, "SL": true, "SQ": true, "SS": true, "ST": true,
-	"SV": true, "TM": true, "UC": true, "UI": true, "UL": true, "UN": true, "UR": true, "US": true,
-	"UT": true, "UV": true,
-}
+// knownVRs maps each VR to itself, so that looking a VR up in the input
+// yields a shared string instead of allocating one per element.
+var knownVRs = func() map[string]string {
+	m := map[string]string{}
+	for _, vr := range strings.Fields("AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV") {
+		m[vr] = vr
+	}
+	return m
+}()
 
-func isVR(s string) bool { return knownVRs[s] }
+func isVR(s string) bool { _, ok := knownVRs[s]; return ok }
 
 // element reads one data element at the current position.
 func (r *reader) element(depth int) (*Element, error) {
@@ -311,7 +327,7 @@ func (r *reader) element(depth int) (*Element, error) {
 	if t.Group() == 0xFFFE {
 		return nil, r.errf(t, "unexpected item tag in a data set")
 	}
-	e := &Element{Tag: t}
+	e := r.newElement(t)
 	var length uint32
 	if r.implicit {
 		vr, ok := DictVR(t)
@@ -322,9 +338,9 @@ func (r *reader) element(depth int) (*Element, error) {
 		length = r.u32(b[4:])
 		r.pos += 8
 	} else {
-		vr := string(b[4:6])
-		if !isVR(vr) {
-			return nil, r.errf(t, "invalid VR %q", vr)
+		vr, ok := knownVRs[string(b[4:6])]
+		if !ok {
+			return nil, r.errf(t, "invalid VR %q", b[4:6])
 		}
 		e.VR = vr
 		if longVR(vr) {
