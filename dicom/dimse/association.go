@@ -52,6 +52,9 @@ type Association struct {
 	maxDataSet int
 	buf        []byte
 	nextID     uint16
+	// pending holds the PDVs of a P-DATA-TF that followed the end of the
+	// message readMessage last returned.
+	pending []PDV
 }
 
 func newAssociation(conn net.Conn, maxRecv uint32, timeout time.Duration) *Association {
@@ -107,6 +110,7 @@ func (a *Association) Abort() { a.abort(0, 0) }
 // (ErrReleased) and reporting an abort (*Abort).
 func (a *Association) readMessage() (*Message, error) {
 	var (
+		err       error
 		cmd       []byte
 		data      []byte
 		command   *Command
@@ -114,16 +118,20 @@ func (a *Association) readMessage() (*Message, error) {
 		started   bool
 	)
 	for {
-		pdu, err := ReadPDU(a.br, a.maxRecv)
-		if err != nil {
-			if errors.Is(err, ErrPDU) {
-				a.abort(2, 0)
+		var pdu any
+		if len(a.pending) > 0 {
+			pdu, a.pending = &PData{Items: a.pending}, nil
+		} else {
+			if pdu, err = ReadPDU(a.br, a.maxRecv); err != nil {
+				if errors.Is(err, ErrPDU) {
+					a.abort(2, 0)
+				}
+				return nil, err
 			}
-			return nil, err
 		}
 		switch p := pdu.(type) {
 		case *PData:
-			for _, v := range p.Items {
+			for i, v := range p.Items {
 				if _, ok := a.contexts[v.ContextID]; !ok {
 					a.abort(2, 6)
 					return nil, fmt.Errorf("%w: presentation context %d was not accepted", ErrPDU, v.ContextID)
@@ -149,6 +157,7 @@ func (a *Association) readMessage() (*Message, error) {
 							return nil, err
 						}
 						if !command.HasDataSet {
+							a.pending = p.Items[i+1:]
 							return &Message{ContextID: contextID, Command: command}, nil
 						}
 					}
@@ -164,6 +173,7 @@ func (a *Association) readMessage() (*Message, error) {
 				}
 				data = append(data, v.Data...)
 				if v.Last {
+					a.pending = p.Items[i+1:]
 					return &Message{ContextID: contextID, Command: command, Data: data}, nil
 				}
 			}

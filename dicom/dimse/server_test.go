@@ -276,3 +276,34 @@ func TestGarbageAborts(t *testing.T) {
 		t.Fatalf("answer %q, want an A-ABORT", b)
 	}
 }
+
+// TestTwoMessagesInOnePDU sends two C-ECHO requests in one P-DATA-TF; the
+// server must answer both.
+func TestTwoMessagesInOnePDU(t *testing.T) {
+	addr := startServer(t, &Server{AETitle: "PLEXUS"})
+	ctx := context.Background()
+	a, err := Dial(ctx, addr, Config{CallingAE: "A", CalledAE: "PLEXUS"}, []Proposal{{AbstractSyntax: VerificationSOPClass, TransferSyntaxes: []string{dicom.ImplicitVRLittleEndian}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	pc, _ := a.context(VerificationSOPClass, "")
+	one := (&Command{Field: CEchoRQ, MessageID: 1, SOPClassUID: VerificationSOPClass}).encode()
+	two := (&Command{Field: CEchoRQ, MessageID: 2, SOPClassUID: VerificationSOPClass}).encode()
+	if err := a.writePDU(&PData{Items: []PDV{{ContextID: pc.ID, Command: true, Last: true, Data: one}, {ContextID: pc.ID, Command: true, Last: true, Data: two}}}); err != nil {
+		t.Fatal(err)
+	}
+	a.conn.SetDeadline(time.Now().Add(30 * time.Second))
+	for want := uint16(1); want <= 2; want++ {
+		m, err := a.readMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Command.Field != CEchoRSP || m.Command.RespondingTo != want || m.Command.Status != StatusSuccess {
+			t.Fatalf("response %+v, want success for message %d", m.Command, want)
+		}
+	}
+	if err := a.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
