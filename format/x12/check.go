@@ -179,15 +179,16 @@ const MaxNotes = 100
 // segment IDs, and the hierarchical levels of the transaction sets.
 // A Checker is not safe for concurrent use.
 type Checker struct {
-	cfg    Config
-	cur    *InterchangeResult
-	grp    *GroupResult
-	tx     *TransactionResult
-	loops  *Loops
-	hls    map[string]bool
-	nextHL int
-	groups int
-	stray  *InterchangeResult
+	cfg     Config
+	cur     *InterchangeResult
+	grp     *GroupResult
+	tx      *TransactionResult
+	loops   *Loops
+	hls     []uint64 // levels seen in the set, as bits
+	hlsHigh map[int]bool
+	nextHL  int
+	groups  int
+	stray   *InterchangeResult
 }
 
 // NewChecker returns a Checker.
@@ -460,7 +461,7 @@ func (c *Checker) startTransaction(s *Segment) {
 	t.Kind = TransactionKind(t.ID, ref)
 	c.loops = NewLoops(t.Kind)
 	c.loops.Next(s)
-	c.hls, c.nextHL = nil, 1
+	c.hls, c.hlsHigh, c.nextHL = c.hls[:0], nil, 1
 	fid, known := functionalIDs[t.ID]
 	switch {
 	case !known:
@@ -561,23 +562,49 @@ func (c *Checker) note(s *Segment, loop, code string, elems []ElementNote, msg s
 }
 
 // checkHL checks that HL01 numbers the levels 1, 2, 3... and that HL02 names
-// an earlier level.
+// an earlier level. The levels seen are kept as numbers, so a set of many
+// claims costs no allocation per level.
 func (c *Checker) checkHL(s *Segment, loop string) {
-	id := s.Value(1)
-	if id != itoa(c.nextHL) {
+	id, ok := atoi(s.Element(1))
+	if !ok || id != c.nextHL {
 		c.note(s, loop, "8", []ElementNote{{Pos: 1, Ref: 628, Code: "7"}}, "HL01 does not number the levels in sequence (expected "+itoa(c.nextHL)+")")
 	}
 	c.nextHL++
-	if p := s.Value(2); p != "" && !c.hls[p] {
-		c.note(s, loop, "8", []ElementNote{{Pos: 2, Ref: 734, Code: "7"}}, "HL02 names no earlier hierarchical level")
+	if p := s.Element(2); len(p) > 0 {
+		n, ok := atoi(p)
+		if !ok || !c.seenHL(n) {
+			c.note(s, loop, "8", []ElementNote{{Pos: 2, Ref: 734, Code: "7"}}, "HL02 names no earlier hierarchical level")
+		}
 	}
-	if s.Value(3) == "" {
+	if len(s.Element(3)) == 0 {
 		c.note(s, loop, "8", []ElementNote{{Pos: 3, Ref: 735, Code: "1"}}, "HL03 level code is missing")
 	}
-	if c.hls == nil {
-		c.hls = map[string]bool{}
+	if ok {
+		c.markHL(id)
 	}
-	c.hls[id] = true
+}
+
+// markHL records level id: in a bit set up to 16M levels (2 MB at most,
+// 125 KB for a million claims), in a map beyond.
+func (c *Checker) markHL(id int) {
+	if id < 1<<24 {
+		for id/64 >= len(c.hls) {
+			c.hls = append(c.hls, 0)
+		}
+		c.hls[id/64] |= 1 << (id % 64)
+		return
+	}
+	if c.hlsHigh == nil {
+		c.hlsHigh = map[int]bool{}
+	}
+	c.hlsHigh[id] = true
+}
+
+func (c *Checker) seenHL(id int) bool {
+	if id < 1<<24 {
+		return id/64 < len(c.hls) && c.hls[id/64]&(1<<(id%64)) != 0
+	}
+	return c.hlsHigh[id]
 }
 
 // validID reports whether id is a segment ID: two or three upper-case

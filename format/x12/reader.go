@@ -18,16 +18,17 @@ type Reader struct {
 	// MaxSegment is the longest segment accepted; 0 means DefaultMaxSegment.
 	MaxSegment int
 
-	d        Delimiters
-	have     bool
-	pos      int
-	off      int64
-	err      error
-	arena    []byte
-	segbuf   []byte // the segment being read
-	segSlab  []Segment
-	elemSlab [][]byte
-	scratch  []byte
+	d       Delimiters
+	have    bool
+	pos     int
+	off     int64
+	err     error
+	arena   []byte
+	segbuf  []byte // the segment being read
+	brk     []byte // the line breaks after it
+	segSlab []Segment
+	endSlab []int32
+	scratch []byte
 }
 
 // NewReader returns a Reader reading from r.
@@ -160,12 +161,12 @@ func (r *Reader) build(lead, raw []byte, term int, suffix []byte, start int64) *
 		Delims: r.d,
 	}
 	ne := bytes.Count(s.Raw, []byte{r.d.Element}) + 1
-	if cap(r.elemSlab)-len(r.elemSlab) < ne {
-		r.elemSlab = make([][]byte, 0, max(ne, 2048))
+	if cap(r.endSlab)-len(r.endSlab) < ne {
+		r.endSlab = make([]int32, 0, max(ne, 4096))
 	}
-	l := len(r.elemSlab)
-	s.elems = r.elemSlab[l : l : l+ne]
-	r.elemSlab = r.elemSlab[:l+ne]
+	l := len(r.endSlab)
+	s.ends = r.endSlab[l : l : l+ne]
+	r.endSlab = r.endSlab[:l+ne]
 	s.split()
 	return s
 }
@@ -190,7 +191,8 @@ func (r *Reader) skipSpace() ([]byte, error) {
 // breaks consumes the line breaks after a terminator, so that they stay
 // with the segment they follow.
 func (r *Reader) breaks() ([]byte, error) {
-	var out []byte
+	out := r.brk[:0] // copied by build before the next read
+	defer func() { r.brk = out }()
 	for {
 		b, err := r.br.Peek(1)
 		if err != nil {

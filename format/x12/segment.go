@@ -89,7 +89,10 @@ type Segment struct {
 	Offset int64
 	Delims Delimiters
 
-	elems [][]byte // elems[0] is the ID
+	// ends[i] is the offset in Raw where element i ends (ends[0]: the ID);
+	// element i starts one byte after ends[i-1]. Offsets hold no pointer,
+	// so indexing costs the garbage collector nothing.
+	ends []int32
 }
 
 // NewSegment builds a segment from its ID and element values, joined with
@@ -113,36 +116,26 @@ func NewSegment(d Delimiters, id string, elems ...string) *Segment {
 // index splits Raw into elements and sets ID.
 func (s *Segment) index() {
 	n := bytes.Count(s.Raw, []byte{s.Delims.Element}) + 1
-	s.elems = make([][]byte, 0, n)
+	s.ends = make([]int32, 0, n)
 	s.split()
 }
 
-// split fills s.elems, which has room for every element.
+// split fills s.ends, which has room for every element. In an ISA, ISA16
+// is itself the component separator and is taken as data.
 func (s *Segment) split() {
-	raw := s.Raw
-	if len(raw) >= 4 && string(raw[:3]) == "ISA" && raw[3] == s.Delims.Element {
-		// ISA16 is itself the component separator: take it as data.
-		for len(raw) > 0 {
-			i := bytes.IndexByte(raw, s.Delims.Element)
-			if i < 0 || len(s.elems) == 16 {
-				s.elems = append(s.elems, raw)
-				break
-			}
-			s.elems = append(s.elems, raw[:i])
-			raw = raw[i+1:]
+	raw, e := s.Raw, s.Delims.Element
+	isa := len(raw) >= 4 && string(raw[:3]) == "ISA" && raw[3] == e
+	at := 0
+	for {
+		i := bytes.IndexByte(raw[at:], e)
+		if i < 0 || (isa && len(s.ends) == 16) {
+			s.ends = append(s.ends, int32(len(raw)))
+			break
 		}
-	} else {
-		for {
-			i := bytes.IndexByte(raw, s.Delims.Element)
-			if i < 0 {
-				s.elems = append(s.elems, raw)
-				break
-			}
-			s.elems = append(s.elems, raw[:i])
-			raw = raw[i+1:]
-		}
+		s.ends = append(s.ends, int32(at+i))
+		at += i + 1
 	}
-	s.ID = segmentID(s.elems[0])
+	s.ID = segmentID(raw[:s.ends[0]])
 }
 
 // knownIDs holds the segment IDs of the 5010 transaction sets, so that
@@ -167,14 +160,18 @@ func segmentID(b []byte) string {
 }
 
 // Len returns the number of elements after the ID.
-func (s *Segment) Len() int { return len(s.elems) - 1 }
+func (s *Segment) Len() int { return len(s.ends) - 1 }
 
 // Element returns element i (1-based; 0 is the ID), nil when absent.
 func (s *Segment) Element(i int) []byte {
-	if i < 0 || i >= len(s.elems) {
+	if i < 0 || i >= len(s.ends) {
 		return nil
 	}
-	return s.elems[i]
+	start := 0
+	if i > 0 {
+		start = int(s.ends[i-1]) + 1
+	}
+	return s.Raw[start:s.ends[i]:s.ends[i]]
 }
 
 // Value returns element i as a string, "" when absent.
@@ -226,13 +223,13 @@ func (s *Segment) SetElement(i int, v string) {
 	if i < 1 || i > 999 {
 		return
 	}
-	vals := make([]string, max(len(s.elems)-1, i))
-	for k := 1; k < len(s.elems); k++ {
-		vals[k-1] = string(s.elems[k])
+	vals := make([]string, max(len(s.ends)-1, i))
+	for k := 1; k < len(s.ends); k++ {
+		vals[k-1] = string(s.Element(k))
 	}
 	vals[i-1] = v
 	n := NewSegment(s.Delims, s.ID, vals...)
-	s.Raw, s.elems = n.Raw, n.elems
+	s.Raw, s.ends = n.Raw, n.ends
 	if len(s.Suffix) == 0 {
 		s.Suffix = []byte{s.Delims.Segment}
 	}
