@@ -88,7 +88,8 @@ var ErrInvalid = errors.New("archive: invalid instance")
 
 // Open opens (creating it if needed) the archive in dir and indexes the
 // instances already there. Files that cannot be read are skipped and
-// returned in the error list, so one bad file does not stop a restart.
+// returned in the error list, so one bad file does not stop a restart;
+// temporary files left by a crash mid-transfer are removed.
 func Open(dir string) (*Archive, []error, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, nil, err
@@ -98,6 +99,13 @@ func Open(dir string) (*Archive, []error, error) {
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if !d.IsDir() && strings.HasPrefix(d.Name(), ".incoming-") {
+			// A transfer cut short by a crash; it was never acknowledged.
+			if err := os.Remove(p); err != nil {
+				bad = append(bad, err)
+			}
+			return nil
 		}
 		if d.IsDir() || !strings.HasSuffix(p, ".dcm") {
 			return nil

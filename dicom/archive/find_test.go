@@ -152,3 +152,35 @@ func TestStoreRefusesBadInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOpenIndexesAndCleansUp(t *testing.T) {
+	dir := t.TempDir()
+	a, _, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, b := instance("1.1", "1.1.1", "1.1.1.1", "X", "CT", "20240101")
+	inst, err := a.Store("AE", "1.2.840.10008.5.1.4.1.1.7", "1.1.1.1", dicom.TransferSyntax{UID: dicom.ExplicitVRLittleEndian}, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seriesDir := filepath.Dir(inst.Path)
+	leftover := filepath.Join(seriesDir, ".incoming-123")
+	broken := filepath.Join(seriesDir, "9.9.dcm")
+	os.WriteFile(leftover, []byte("half"), 0o600)
+	os.WriteFile(broken, []byte("not dicom"), 0o600)
+	again, bad, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Len() != 1 || len(bad) != 1 || !strings.Contains(bad[0].Error(), "9.9.dcm") {
+		t.Errorf("reopen: %d instances, bad files %v", again.Len(), bad)
+	}
+	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
+		t.Errorf("leftover temporary file not removed: %v", err)
+	}
+	got, ok := again.Instance("1.1.1.1")
+	if !ok || got.SourceAE != "AE" || got.Attributes[dicom.TagStudyDate] != "20240101" || got.TransferSyntaxUID != dicom.ExplicitVRLittleEndian {
+		t.Errorf("reindexed instance %+v", got)
+	}
+}

@@ -137,7 +137,9 @@ func ReadPDU(r io.Reader, maxLength uint32) (any, error) {
 	n := binary.BigEndian.Uint32(h[2:])
 	limit := uint32(maxAssociatePDU)
 	if typ == typePDataTF && maxLength != 0 {
-		limit = maxLength
+		// Some peers count the maximum as the PDV length rather than the
+		// PDU's; allow for one PDV header.
+		limit = maxLength + 6
 	} else if typ == typePDataTF {
 		limit = 1 << 30
 	}
