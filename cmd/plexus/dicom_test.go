@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -85,46 +86,60 @@ func TestDicomUsageErrors(t *testing.T) {
 	}
 }
 
-var dicomListeningRE = regexp.MustCompile(`^listening on (\S+) as (\S+), `)
+// dicomSCPProc is a running "plexus dicom scp".
+type dicomSCPProc struct {
+	cmd       *exec.Cmd
+	addr      string
+	instances string // the count on the first line
+	stderr    *logBuffer
+	lines     chan string
+	done      chan error
+}
 
-// TestDicomSCPEchoStore runs "plexus dicom scp" as a process, echoes it and
-// stores files into it with "plexus dicom store", then stops it.
-func TestDicomSCPEchoStore(t *testing.T) {
-	dir := t.TempDir()
-	store := filepath.Join(dir, "store")
-	cmd := exec.Command(plexusBin, "dicom", "scp", "--ae", "TESTSCP", "--listen", "127.0.0.1:0", "--dir", store, "--allow", "PLEXUS,OTHER")
-	stdout, err := cmd.StdoutPipe()
+var dicomListeningRE = regexp.MustCompile(`^listening on (\S+) as (\S+), (\d+) instances in `)
+
+func startDicomSCP(t *testing.T, args ...string) *dicomSCPProc {
+	t.Helper()
+	p := &dicomSCPProc{stderr: &logBuffer{}, lines: make(chan string, 10), done: make(chan error, 1)}
+	p.cmd = exec.Command(plexusBin, append([]string{"dicom", "scp", "--listen", "127.0.0.1:0"}, args...)...)
+	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr logBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	p.cmd.Stderr = p.stderr
+	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	lines := make(chan string, 10)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			lines <- sc.Text()
+			p.lines <- sc.Text()
 		}
-		close(lines)
-		done <- cmd.Wait()
+		close(p.lines)
+		p.done <- p.cmd.Wait()
 	}()
-	t.Cleanup(func() { cmd.Process.Kill() })
-	var addr string
+	t.Cleanup(func() { p.cmd.Process.Kill() })
 	select {
-	case line := <-lines:
+	case line := <-p.lines:
 		m := dicomListeningRE.FindStringSubmatch(line)
 		if m == nil {
-			t.Fatalf("first line %q; stderr:\n%s", line, stderr.String())
+			t.Fatalf("first line %q; stderr:\n%s", line, p.stderr.String())
 		}
-		addr = m[1]
+		p.addr, p.instances = m[1], m[3]
 	case <-time.After(30 * time.Second):
-		t.Fatalf("plexus dicom scp did not start; stderr:\n%s", stderr.String())
+		t.Fatalf("plexus dicom scp did not start; stderr:\n%s", p.stderr.String())
 	}
-	to := "TESTSCP@" + addr
+	return p
+}
+
+// TestDicomSCPEchoStore runs "plexus dicom scp" as a process, echoes it and
+// stores files into it with "plexus dicom store", kills it, and checks that
+// a restart finds every stored instance.
+func TestDicomSCPEchoStore(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "store")
+	scp := startDicomSCP(t, "--ae", "TESTSCP", "--dir", store, "--allow", "PLEXUS,OTHER")
+	to := "TESTSCP@" + scp.addr
 
 	if status, out, errOut := runCLI(t, "", "dicom", "echo", "--to", to); status != exitOK || !strings.Contains(out, "answered C-ECHO") {
 		t.Fatalf("echo: exit %d, %q %q", status, out, errOut)
@@ -151,27 +166,39 @@ func TestDicomSCPEchoStore(t *testing.T) {
 	if stored != len(files) {
 		t.Errorf("%d files stored, want %d", stored, len(files))
 	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+	// The log names AE titles and outcomes, never patient data.
+	if log := scp.stderr.String(); strings.Contains(log, "Test^Fixture") || strings.Contains(log, "CompressedSamples") || !strings.Contains(log, "dicom association released") {
+		t.Errorf("scp log:\n%s", log)
+	}
+
+	// Killed without warning, the SCP finds every acknowledged instance
+	// when it starts again.
+	scp.cmd.Process.Kill()
+	<-scp.done
+	scp = startDicomSCP(t, "--ae", "TESTSCP", "--dir", store)
+	if scp.instances != strconv.Itoa(len(files)) {
+		t.Errorf("after a kill the SCP found %s instances, want %d", scp.instances, len(files))
+	}
+	if status, _, errOut := runCLI(t, "", "dicom", "echo", "--to", "TESTSCP@"+scp.addr); status != exitOK {
+		t.Fatalf("echo after restart: %s", errOut)
+	}
+	if err := scp.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-done:
+	case err := <-scp.done:
 		if err != nil {
-			t.Fatalf("scp exit: %v; stderr:\n%s", err, stderr.String())
+			t.Fatalf("scp exit: %v; stderr:\n%s", err, scp.stderr.String())
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("scp did not stop within 30s of SIGINT")
 	}
 	var rest []string
-	for l := range lines {
+	for l := range scp.lines {
 		rest = append(rest, l)
 	}
 	if len(rest) == 0 || !strings.HasPrefix(rest[len(rest)-1], "stopped, ") {
 		t.Errorf("last lines %q", rest)
-	}
-	// The log names AE titles and outcomes, never patient data.
-	if log := stderr.String(); strings.Contains(log, "Test^Fixture") || strings.Contains(log, "CompressedSamples") || !strings.Contains(log, "dicom association released") {
-		t.Errorf("scp log:\n%s", log)
 	}
 }
 
