@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // claimFile builds an 837P of n claims in one transaction set by repeating
@@ -191,4 +192,48 @@ func BenchmarkClaims(b *testing.B) {
 			}
 		})
 	})
+}
+
+// BenchmarkClaimsRatio alternates reading, checking and splitting the same
+// 10,000-claim file in every iteration and reports the cost of checking and
+// of splitting relative to reading alone, ratios that hold on a busy
+// machine where the rows of BenchmarkClaims drift apart.
+func BenchmarkClaimsRatio(b *testing.B) {
+	const claims = 10_000
+	data := newClaimFile(b, claims).bytes()
+	var read, check, split time.Duration
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		r := NewReader(bytes.NewReader(data))
+		for {
+			if _, err := r.Next(); err != nil {
+				break
+			}
+		}
+		t1 := time.Now()
+		if res, err := Check(bytes.NewReader(data), Config{}); err != nil || !res[0].Valid() {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		r = NewReader(bytes.NewReader(data))
+		var sp Splitter
+		n := 0
+		for {
+			s, err := r.Next()
+			if err != nil {
+				break
+			}
+			if sp.Add(s) != nil {
+				n++
+			}
+		}
+		if n != claims {
+			b.Fatalf("%d claims split", n)
+		}
+		t3 := time.Now()
+		read, check, split = read+t1.Sub(t0), check+t2.Sub(t1), split+t3.Sub(t2)
+	}
+	b.ReportMetric(float64(claims)*float64(b.N)/check.Seconds(), "checked-claims/s")
+	b.ReportMetric(check.Seconds()/read.Seconds(), "check/read")
+	b.ReportMetric(split.Seconds()/read.Seconds(), "split/read")
 }
