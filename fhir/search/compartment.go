@@ -3,6 +3,7 @@ package search
 import (
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/plexus-health/plexus/fhir/spec"
 )
@@ -73,4 +74,34 @@ func Supported(sp *spec.Spec, typ string) []*spec.SearchParam {
 		}
 	}
 	return out
+}
+
+// compartmentOwners are the resource types that own a compartment in R4.
+var compartmentOwners = []string{"Device", "Encounter", "Patient", "Practitioner", "RelatedPerson"}
+
+// InCompartment limits q, a search of one resource type, to the resources
+// in the compartment of ownerType/ownerID as the R4 CompartmentDefinitions
+// define it: GET [base]/Patient/123/Observation?code=... is the
+// Observation search with the Observations that refer to Patient/123
+// through one of the compartment's parameters (subject, performer).
+// An owner type that has no compartment, or a type outside the
+// compartment, is a *ParamError.
+func (s *Searcher) InCompartment(q *Query, ownerType, ownerID string) error {
+	if !slices.Contains(compartmentOwners, ownerType) {
+		return &ParamError{Param: ownerType, Reason: "has no compartment; the compartments are those of " + strings.Join(compartmentOwners, ", ")}
+	}
+	if q.Type == "" {
+		return &ParamError{Param: ownerType, Reason: "a compartment search names one resource type"}
+	}
+	params := s.spec.Compartment(ownerType, q.Type)
+	if len(params) == 0 && q.Type != ownerType {
+		return &ParamError{Param: q.Type, Reason: "not in the " + ownerType + " compartment"}
+	}
+	c := &compartmentCond{ownerType: ownerType, ownerID: ownerID, params: map[string][]string{}}
+	if len(params) > 0 {
+		c.params[q.Type] = params
+		c.types = []string{q.Type}
+	}
+	q.conds = append(q.conds, c)
+	return nil
 }

@@ -86,6 +86,16 @@ func (s *Server) capabilityStatement() ([]byte, error) {
 			"operation":   validateOp,
 		}},
 	}
+	if s.search != nil {
+		// GET [base]/{owner}/{id}/{type} searches within these.
+		cs["rest"].([]map[string]any)[0]["compartment"] = []string{
+			"http://hl7.org/fhir/CompartmentDefinition/device",
+			"http://hl7.org/fhir/CompartmentDefinition/encounter",
+			"http://hl7.org/fhir/CompartmentDefinition/patient",
+			"http://hl7.org/fhir/CompartmentDefinition/practitioner",
+			"http://hl7.org/fhir/CompartmentDefinition/relatedPerson",
+		}
+	}
 	if s.opts.Authorize {
 		cs["rest"].([]map[string]any)[0]["security"] = s.security()
 	}

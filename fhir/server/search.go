@@ -39,6 +39,12 @@ func (s *Server) searchType(w http.ResponseWriter, r *http.Request) {
 	s.runSearch(w, r, r.PathValue("type"), r.URL.Query(), "")
 }
 
+// searchCompartment is GET [base]/{comp}/{id}/{type}: the search of type
+// within the compartment of comp/id (Patient/123/Observation?code=...).
+func (s *Server) searchCompartment(w http.ResponseWriter, r *http.Request) {
+	s.runSearchIn(w, r, r.PathValue("type"), r.URL.Query(), r.PathValue("comp"), r.PathValue("id"))
+}
+
 // searchTypePost is POST [base]/{type}/_search with the parameters in a
 // form body (and possibly the URL too).
 func (s *Server) searchTypePost(w http.ResponseWriter, r *http.Request) {
@@ -109,14 +115,23 @@ func strictHandling(r *http.Request) bool {
 // runSearch parses params, runs the search and writes the searchset. A
 // non-empty patient makes it $everything for that patient.
 func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, typ string, params url.Values, patient string) {
+	s.runSearchIn(w, r, typ, params, "", patient)
+}
+
+// runSearchIn is runSearch within the compartment of compType/compID when
+// compType is set.
+func (s *Server) runSearchIn(w http.ResponseWriter, r *http.Request, typ string, params url.Values, compType, patient string) {
 	base := s.baseURL(r)
 	opts := search.ParseOptions{Strict: strictHandling(r), Base: base}
 	var q *search.Query
 	var err error
-	if patient != "" {
+	if patient != "" && compType == "" {
 		q, err = s.search.Everything(patient, params, opts)
 	} else {
 		q, err = s.search.Parse(typ, params, opts)
+		if err == nil && compType != "" {
+			err = s.search.InCompartment(q, compType, patient)
+		}
 	}
 	if err != nil {
 		s.searchFail(w, r, err)
@@ -126,7 +141,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, typ string, p
 		// In the SQL, not filtered afterwards: pages and _total count only
 		// what the caller may see. $everything reads as well as searches.
 		need := auth.Search
-		if patient != "" {
+		if patient != "" && compType == "" {
 			need |= auth.Read
 		}
 		s.search.Restrict(q, g.searchAccess(need))
@@ -139,6 +154,8 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, typ string, p
 
 	path := base
 	switch {
+	case compType != "":
+		path += "/" + compType + "/" + patient + "/" + typ
 	case patient != "":
 		path += "/Patient/" + patient + "/$everything"
 	case typ != "":

@@ -203,6 +203,45 @@ func TestSearchEndToEnd(t *testing.T) {
 	if a := call(t, srv, "GET", "/fhir/Patient/nobody/$everything", ""); a.status != http.StatusNotFound {
 		t.Errorf("$everything of nobody: %d", a.status)
 	}
+
+	// Compartment search: a type's search within a patient's or a
+	// practitioner's compartment, with its own parameters, paged.
+	for _, c := range []struct {
+		path string
+		want []string
+	}{
+		{"/fhir/" + pt("peter") + "/Observation", ob("w1", "w2", "h1")},
+		{"/fhir/" + pt("peter") + "/Observation?code=8302-2", ob("h1")},
+		{"/fhir/" + pt("petra") + "/Observation", ob("w3")},
+		{"/fhir/Patient/nobody/Observation", nil},
+		{"/fhir/Practitioner/" + ids["dr"] + "/Observation", ob("w1", "w2", "w3", "h1")}, // the performer of all
+		{"/fhir/Practitioner/" + ids["dr"] + "/Observation?code=8302-2", ob("h1")},
+		{"/fhir/" + pt("petra") + "/Patient", []string{pt("petra")}},
+	} {
+		b := getSearchset(t, srv, c.path)
+		if got := sorted(b.ids("match")); !slices.Equal(got, c.want) {
+			t.Errorf("%s = %v, want %v", c.path, got, c.want)
+		}
+		if b.Total == nil || *b.Total != len(c.want) {
+			t.Errorf("%s: total %v, want %d", c.path, b.Total, len(c.want))
+		}
+	}
+	b = getSearchset(t, srv, "/fhir/"+pt("peter")+"/Observation?_count=2")
+	if len(b.ids("match")) != 2 || !strings.Contains(b.link("next"), "/fhir/"+pt("peter")+"/Observation?") {
+		t.Errorf("compartment paging: %v, next %q", b.ids("match"), b.link("next"))
+	}
+	for _, c := range []struct {
+		path   string
+		status int
+	}{
+		{"/fhir/Organization/x/Observation", http.StatusBadRequest}, // no Organization compartment
+		{"/fhir/Patient/" + ids["peter"] + "/Organization", http.StatusBadRequest},
+		{"/fhir/Patient/" + ids["peter"] + "/Nonsense", http.StatusNotFound},
+	} {
+		if a := call(t, srv, "GET", c.path, ""); a.status != c.status {
+			t.Errorf("%s: %d, want %d: %s", c.path, a.status, c.status, a.body)
+		}
+	}
 }
 
 func TestSearchSummaryAndElements(t *testing.T) {

@@ -166,6 +166,7 @@ func (s *Server) routes() {
 		handle("GET /{$}", s.searchSystem)
 		s.mux.HandleFunc("GET "+b, s.searchSystem)
 		handle("GET /Patient/{id}/$everything", s.everything)
+		handle("GET /{comp}/{id}/{type}", s.typed(s.permit(needs(auth.Search), s.searchCompartment)))
 	} else {
 		handle("GET /{type}", s.typed(s.notImplemented("search is not configured on this server")))
 		handle("POST /{type}/_search", s.typed(s.notImplemented("search is not configured on this server")))
