@@ -39,8 +39,10 @@ type X12SplitClaimsSpec struct{}
 type X12ToFHIRSpec struct{}
 
 // X12Converter converts transaction sets into a FHIR transaction Bundle,
-// validated; the program installs mapping/x12fhir's with UseX12Converter.
-type X12Converter func([]*x12.Transaction) ([]byte, error)
+// validated, and lists the segments it left out ("NM1 (segment 5, loop
+// 1000A): not mapped"); the program installs mapping/x12fhir's ConvertAll
+// with UseX12Converter.
+type X12Converter func([]*x12.Transaction) (bundle []byte, unmapped []string, err error)
 
 var x12Converter struct {
 	sync.RWMutex
@@ -177,10 +179,11 @@ func (s *x12ToFHIRStep) Apply(_ context.Context, d *Doc) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.convert(xd.sets)
+	b, unmapped, err := s.convert(xd.sets)
 	if err != nil {
 		return fmt.Errorf("converting to FHIR: %w", err)
 	}
+	d.Unmapped = append(d.Unmapped, unmapped...)
 	d.SetContent(engine.ContentFHIR, b)
 	return nil
 }

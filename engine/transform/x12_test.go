@@ -111,6 +111,9 @@ func TestX12ToFHIR(t *testing.T) {
 	if claims != 2 {
 		t.Errorf("%d claims", claims)
 	}
+	if len(d.Unmapped) == 0 || d.Unmapped[0] != "NM1 (segment 5, loop 1000A): not mapped" {
+		t.Errorf("unmapped: %v", d.Unmapped)
+	}
 	// A set without the date FHIR requires is refused with the path.
 	noDate := strings.NewReplacer("BHT*0019*00*0123*19960918*", "BHT*0019*00*0123**", "*19991231*0802*", "**0802*").Replace(string(x12Claims(t)))
 	if _, err := runX12(t, []byte(noDate), Spec{X12ToFHIR: &X12ToFHIRSpec{}}); err == nil || !strings.Contains(err.Error(), "resource.created") {

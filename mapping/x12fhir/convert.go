@@ -35,21 +35,33 @@ const (
 // 837, 835, 270 and 271, and an error naming the segment for a set lacking
 // what the resources require (no claim, no patient).
 func Convert(t *x12.Transaction) ([]byte, error) {
-	c := &conv{t: t, byKey: map[string]bool{}}
-	var err error
-	switch t.ID() {
-	case "837":
-		err = c.claims()
-	case "835":
-		err = c.remittance()
-	case "270", "271":
-		err = c.eligibility()
-	default:
-		return nil, fmt.Errorf("transaction set %s: %w", quoteID(t.ID()), ErrUnsupported)
+	return convert([]*x12.Transaction{t})
+}
+
+// convert converts sets into one Bundle.
+func convert(sets []*x12.Transaction) ([]byte, error) {
+	if len(sets) == 0 {
+		return nil, errors.New("no transaction set to convert")
 	}
-	if err != nil {
-		return nil, err
+	c := &conv{byKey: map[string]bool{}}
+	for _, t := range sets {
+		c.t = t
+		var err error
+		switch t.ID() {
+		case "837":
+			err = c.claims()
+		case "835":
+			err = c.remittance()
+		case "270", "271":
+			err = c.eligibility()
+		default:
+			return nil, fmt.Errorf("transaction set %s: %w", quoteID(t.ID()), ErrUnsupported)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
+	c.t = sets[0]
 	return c.bundle()
 }
 
@@ -392,7 +404,28 @@ func (e *InvalidError) Error() string {
 // FHIR validator (fhir/validate), returning an *InvalidError when a
 // resource lacks what FHIR requires (a claim without a date, say).
 func ConvertValidated(t *x12.Transaction) ([]byte, error) {
-	b, err := Convert(t)
+	return validated([]*x12.Transaction{t})
+}
+
+// ConvertAll converts several transaction sets (those of one interchange,
+// say) into one Bundle and validates it like ConvertValidated. It also
+// returns what the conversion left out (see Unmapped). It is the conversion
+// the engine's x12_to_fhir step runs.
+func ConvertAll(sets []*x12.Transaction) ([]byte, []string, error) {
+	b, err := validated(sets)
+	if err != nil {
+		return nil, nil, err
+	}
+	var unmapped []string
+	for _, t := range sets {
+		unmapped = append(unmapped, Unmapped(t)...)
+	}
+	return b, unmapped, nil
+}
+
+// validated converts and validates.
+func validated(sets []*x12.Transaction) ([]byte, error) {
+	b, err := convert(sets)
 	if err != nil {
 		return nil, err
 	}

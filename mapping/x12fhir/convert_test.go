@@ -196,3 +196,34 @@ func TestConvertValidated(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestUnmapped(t *testing.T) {
+	tx := sets(t, "testdata/837p.x12")[0]
+	got := Unmapped(tx)
+	want := []string{
+		"NM1 (segment 5, loop 1000A): not mapped",
+		"PER (segment 6, loop 1000A): not mapped",
+		"NM1 (segment 7, loop 1000B): not mapped",
+		"REF (segment 12, loop 2010AA): not mapped",
+		"PER (segment 13, loop 2010AA): not mapped",
+		"PER (segment 14, loop 2010AA): not mapped",
+		"NM1 (segment 15, loop 2010AB): not mapped",
+		"N3 (segment 16, loop 2010AB): not mapped",
+		"N4 (segment 17, loop 2010AB): not mapped",
+		"SBR (segment 19, loop 2000B): not mapped",
+		"SBR (segment 28, loop 2000B): not mapped",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	b, unmapped, err := ConvertAll([]*x12.Transaction{tx, sets(t, "testdata/835.x12")[0]})
+	if err != nil || len(b) == 0 {
+		t.Fatal(err)
+	}
+	joined := strings.Join(unmapped, "\n")
+	for _, w := range []string{"CAS (segment 20, loop 2110): not mapped", "TRN (segment 5): not mapped", "SBR (segment 28, loop 2000B)"} {
+		if !strings.Contains(joined, w) {
+			t.Errorf("unmapped lacks %q:\n%s", w, joined)
+		}
+	}
+}
