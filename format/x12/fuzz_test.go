@@ -73,3 +73,24 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParsePath checks that any path parses or gives an error wrapping
+// ErrPath, and that a parsed path prints in a form that parses back to it.
+func FuzzParsePath(f *testing.F) {
+	for _, s := range []string{"2010BA/NM1-09", "2300/REF[G1]-02", "SV1-01.2", "SV101.2", "N301", "BHT04", "A/B/C", "[", "NM1-09-", "REF[a]b]-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParsePath(s)
+		if err != nil {
+			if !errors.Is(err, ErrPath) {
+				t.Fatalf("error %v does not wrap ErrPath", err)
+			}
+			return
+		}
+		q, err := ParsePath(p.String())
+		if err != nil || q != p {
+			t.Fatalf("%q parsed as %+v, printed %q, parsed back as %+v (%v)", s, p, p.String(), q, err)
+		}
+	})
+}
