@@ -120,6 +120,7 @@ type Source struct {
 	nc       *natsgo.Conn
 	iter     jetstream.MessagesContext
 	ackWait  time.Duration // the consumer's, which a bound consumer decides
+	maxDeliv int           // the consumer's max_deliver; <= 0 is no bound
 	stopping chan struct{} // closed by Stop
 	cancel   context.CancelFunc
 	done     chan struct{} // closed when every worker returned
@@ -163,7 +164,7 @@ func (s *Source) Start(ctx context.Context, recv engine.Receiver) error {
 		return fmt.Errorf("nats source: %w", err)
 	}
 	info := cons.CachedInfo()
-	ackWait := info.Config.AckWait
+	ackWait, maxDeliver := info.Config.AckWait, info.Config.MaxDeliver
 	// The client asks for a small batch at a time: what it holds is not
 	// yet being worked on, and is given back at Stop.
 	iter, err := cons.Messages(jetstream.PullMaxMessages(max(2*s.cfg.Workers, 16)))
@@ -172,7 +173,7 @@ func (s *Source) Start(ctx context.Context, recv engine.Receiver) error {
 		return fmt.Errorf("nats source: %w", err)
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s.started, s.nc, s.iter, s.ackWait, s.cancel = true, nc, iter, ackWait, cancel
+	s.started, s.nc, s.iter, s.ackWait, s.maxDeliv, s.cancel = true, nc, iter, ackWait, maxDeliver, cancel
 	s.stopping, s.done = make(chan struct{}), make(chan struct{})
 	work := make(chan jetstream.Msg)
 	var wg sync.WaitGroup
@@ -306,7 +307,8 @@ const giveBackDelay = time.Second
 // giveBack naks a message that was not worked on.
 func (s *Source) giveBack(msg jetstream.Msg) {
 	if err := msg.NakWithDelay(giveBackDelay); err != nil {
-		s.log.Info("nats source: giving a message back failed; the server sends it again after ack_wait", "seq", streamSeq(msg), "err", err)
+		seq, _ := streamSeq(msg)
+		s.log.Info("nats source: giving a message back failed; the server sends it again after ack_wait", "seq", seq, "err", err)
 	}
 }
 
@@ -317,7 +319,10 @@ func (s *Source) giveBack(msg jetstream.Msg) {
 // after retry_delay, here, so that the messages after it do not overtake
 // it; at Stop it is nakked with that delay for the next consumer.
 func (s *Source) handle(ctx context.Context, recv engine.Receiver, msg jetstream.Msg) {
-	seq := streamSeq(msg)
+	seq, delivered := streamSeq(msg)
+	if delivered > 1 {
+		s.log.Info("nats message delivered again", "seq", seq, "delivery", delivered)
+	}
 	in := s.inbound(msg, seq)
 	// Tell the server the message is being worked on whenever half of
 	// ack_wait passes, so that a slow journal does not make it send the
@@ -337,6 +342,10 @@ func (s *Source) handle(ctx context.Context, recv engine.Receiver, msg jetstream
 		case <-s.stopping:
 			if err := msg.NakWithDelay(s.retryDelay()); err != nil {
 				s.log.Info("nats source: nak failed; the server sends the message again after ack_wait", "seq", seq, "err", err)
+			}
+			if s.maxDeliv > 0 && delivered >= s.maxDeliv {
+				s.log.Error("nats message never stored: max_deliver reached, the server will not send it again; it stays in the stream",
+					"seq", seq, "delivery", delivered, "max_deliver", s.maxDeliv)
 			}
 			return
 		case <-time.After(s.retryDelay()):
@@ -401,13 +410,14 @@ func (s *Source) inbound(msg jetstream.Msg, seq uint64) *engine.Inbound {
 
 func (s *Source) retryDelay() time.Duration { return cmp.Or(s.cfg.RetryDelay, DefaultRetryDelay) }
 
-// streamSeq returns the stream sequence number of msg, 0 if unknown.
-func streamSeq(msg jetstream.Msg) uint64 {
+// streamSeq returns the stream sequence number of msg and how many times
+// the server has sent it, zeros if unknown.
+func streamSeq(msg jetstream.Msg) (seq uint64, delivered int) {
 	md, err := msg.Metadata()
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	return md.Sequence.Stream
+	return md.Sequence.Stream, int(md.NumDelivered)
 }
 
 // Stop stops pulling, gives back the messages pulled and not yet worked

@@ -180,12 +180,38 @@ func TestSourceRedeliveryAfterCrash(t *testing.T) {
 	first.WaitFor(t, 1)
 
 	second := &conntest.Receiver{}
-	startSource(t, f, stream, consumer, "ack_wait: 1s", second, nil)
+	var logs conntest.SyncBuffer
+	startSource(t, f, stream, consumer, "ack_wait: 1s", second, &logs)
 	got := second.WaitFor(t, 1)
 	if !strings.Contains(string(got[0].Raw), "|CRASH1|") || got[0].Remote != stream+"/1" {
 		t.Errorf("redelivered %+v", got[0])
 	}
 	settled(t, f, stream, consumer)
+	if !strings.Contains(logs.String(), "nats message delivered again") {
+		t.Errorf("the redelivery was not logged:\n%s", logs.String())
+	}
+}
+
+// TestSourceMaxDeliverLogged checks that a message given up by the
+// server under max_deliver before it was stored is logged as an error.
+func TestSourceMaxDeliverLogged(t *testing.T) {
+	f := newFixture(t)
+	stream, subj := inStream(t, f)
+	var tries atomic.Int32
+	down := &conntest.Receiver{Fail: func(*engine.Inbound) error {
+		tries.Add(1)
+		return errors.New("journal unavailable")
+	}}
+	var logs conntest.SyncBuffer
+	s := startSource(t, f, stream, unique("c"), "max_deliver: 1\nretry_delay: 10ms", down, &logs)
+	f.publish(t, subj+".a", conntest.Message("GIVEUP"))
+	eventually(t, "a try", func() (bool, string) { return tries.Load() > 0, "" })
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "max_deliver reached") {
+		t.Errorf("not logged:\n%s", logs.String())
+	}
 }
 
 // TestSourceStopGivesBack stops a source while the channel stores one
