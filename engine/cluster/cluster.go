@@ -20,7 +20,8 @@
 // another node took its partitions. Two things stop it from doing harm.
 // Before each delivery attempt the lane asks Lease, which answers only
 // within the TTL of the last successful renew (measured from when that
-// renew was sent), so a node that could not renew stops by itself. And the
+// renew was sent, less a margin), so a node that could not renew stops by
+// itself before another node may claim its partitions. And the
 // outcome of an attempt is recorded (journal.RecordFenced) only if the
 // lease row still carries the holder and token the lane drained under, in
 // the same transaction, which on PostgreSQL locks the row against a
@@ -117,7 +118,7 @@ type Options struct {
 // lease is a lease this node holds.
 type lease struct {
 	token int64
-	until time.Time // local validity: when the last renew was sent + TTL
+	until time.Time // local validity: when the last renew was sent + TTL, less a margin
 }
 
 // Cluster is this node's membership: its registration, its leases and its
@@ -278,12 +279,16 @@ func (c *Cluster) Step(ctx context.Context) error {
 		return ErrClosed
 	}
 	sent := c.opts.Now()
-	until := sent.Add(c.opts.TTL)
+	// The row expires a TTL after the renew was sent; this node stops
+	// trusting it a margin earlier, for clock skew and the time the renew
+	// took. The margin leaves the lease valid past the next renew.
+	expires := sent.Add(c.opts.TTL)
+	until := expires.Add(-(c.opts.TTL - c.opts.RenewInterval) / 4)
 	if err := c.heartbeat(ctx, sent); err != nil {
 		c.giveUp("heartbeat failed")
 		return err
 	}
-	renewed, err := c.renew(ctx, until)
+	renewed, err := c.renew(ctx, expires)
 	if err != nil {
 		c.giveUp("renew failed")
 		return err
@@ -370,7 +375,7 @@ func (c *Cluster) Step(ctx context.Context) error {
 			if !ok {
 				continue
 			}
-			tok, ok, err := c.claim(ctx, key, sent, until)
+			tok, ok, err := c.claim(ctx, key, sent, expires)
 			if err != nil {
 				return err
 			}
@@ -389,7 +394,7 @@ func (c *Cluster) Step(ctx context.Context) error {
 		}
 	}
 	if !isLeader {
-		tok, ok, err := c.claim(ctx, LeaderKey, sent, until)
+		tok, ok, err := c.claim(ctx, LeaderKey, sent, expires)
 		if err != nil {
 			return err
 		}

@@ -120,13 +120,24 @@ func TestClaimAloneHoldsEverything(t *testing.T) {
 		if f2, ok := a.Lease("adt", "lab", 1); !ok || f2 != f {
 			t.Fatalf("after renewals: %+v %v, want %+v", f2, ok, f)
 		}
-		// Without a renew the lease runs out locally.
-		clk.advance(testTTL)
+		// Without a renew the lease runs out here before the row expires
+		// for the other nodes.
+		clk.advance(testTTL - time.Second)
 		if _, ok := a.Lease("adt", "lab", 1); ok {
-			t.Fatal("lease still valid a TTL after the last renew")
+			t.Fatal("lease still trusted a second before its row expires")
 		}
 		if a.Leader() {
-			t.Fatal("still leader a TTL after the last renew")
+			t.Fatal("still leader a second before the lease row expires")
+		}
+		b := join(t, db, clk, "b", nil)
+		step(t, b)
+		if len(b.Held()) != 0 {
+			t.Fatalf("b took %v before the rows expired", b.Held())
+		}
+		clk.advance(2 * time.Second)
+		step(t, b)
+		if len(b.Held()) != 4 || !b.Leader() {
+			t.Fatalf("b holds %v (leader %v) once the rows expired", b.Held(), b.Leader())
 		}
 	})
 }
