@@ -261,7 +261,6 @@ type loopDef struct {
 	elem    int      // the element holding the qualifier: 3 for HL, else 1
 	quals   []string // nil: any value
 	owns    []string
-	parent  *loopDef
 	kids    []*loopDef
 }
 
@@ -296,12 +295,12 @@ func parseLoopTable(table string) *loopDef {
 		stack = stack[:min(depth, len(stack)-1)+1]
 		if len(f) == 3 && f[1] == "=" {
 			orig := byID[f[2]]
-			d := &loopDef{id: f[0], trigger: orig.trigger, elem: orig.elem, quals: orig.quals, owns: orig.owns, parent: parent, kids: orig.kids}
+			d := &loopDef{id: f[0], trigger: orig.trigger, elem: orig.elem, quals: orig.quals, owns: orig.owns, kids: orig.kids}
 			parent.kids = append(parent.kids, d)
 			stack = append(stack, d)
 			continue
 		}
-		d := &loopDef{id: f[0], parent: parent, elem: 1}
+		d := &loopDef{id: f[0], elem: 1}
 		trig, quals, ok := strings.Cut(f[1], ":")
 		d.trigger = trig
 		if ok {
@@ -401,25 +400,4 @@ func (l *Loops) Path() []string {
 		out = append(out, d.id)
 	}
 	return out
-}
-
-// parentLoop returns the ID of the loop that contains loop id in kind's
-// structure, "" at the top level or when unknown.
-func parentLoop(kind, id string) string {
-	var find func(d *loopDef) string
-	find = func(d *loopDef) string {
-		for _, k := range d.kids {
-			if k.id == id {
-				return d.id
-			}
-			if r := find(k); r != "" {
-				return r
-			}
-		}
-		return ""
-	}
-	if root := loopSets[kind]; root != nil {
-		return find(root)
-	}
-	return ""
 }

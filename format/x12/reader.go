@@ -67,6 +67,19 @@ func (r *Reader) next() (*Segment, error) {
 		}
 		return nil, err
 	}
+	if !r.have && r.pos == 0 {
+		// A UTF-8 byte order mark some editors write before the ISA.
+		if head, _ := r.br.Peek(3); string(head) == "\xef\xbb\xbf" {
+			r.br.Discard(3)
+			r.off += 3
+			lead = append(lead, head...)
+			more, err := r.skipSpace()
+			if err != nil && !errors.Is(err, io.EOF) {
+				return nil, err
+			}
+			lead = append(lead, more...)
+		}
+	}
 	start := r.off
 	if head, _ := r.br.Peek(4); len(head) >= 3 && string(head[:3]) == "ISA" {
 		return r.readISA(lead, start)
