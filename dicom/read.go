@@ -206,6 +206,20 @@ func ParseDataset(data []byte, ts TransferSyntax, opts *Options) (*Dataset, erro
 	return ds, nil
 }
 
+// ParseHeader parses the elements of a data set before its pixel data.
+// data may be only the start of the data set: complete reports whether the
+// parse reached (7FE0,0010), so that the header is known to be whole.
+// A caller reading a large instance from disk tries a prefix first and a
+// longer one when the header is not complete or the prefix cut an element.
+func ParseHeader(data []byte, ts TransferSyntax) (ds *Dataset, complete bool, err error) {
+	r := &reader{data: data, implicit: ts.Implicit, big: ts.BigEndian, stopAtPixel: true}
+	ds = &Dataset{BigEndian: ts.BigEndian}
+	if err := r.elements(ds, len(data), false, 0); err != nil {
+		return nil, false, err
+	}
+	return ds, r.stopped, nil
+}
+
 type reader struct {
 	data        []byte
 	pos         int

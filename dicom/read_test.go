@@ -316,3 +316,32 @@ func TestDictionary(t *testing.T) {
 		t.Errorf("TagByKeyword = %s, %v", tg, ok)
 	}
 }
+
+func TestParseHeaderPrefixes(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(testFiles, "CT_small.dcm"))
+	if err != nil {
+		t.Skipf("shared DICOM test data not found: %v", err)
+	}
+	f, _ := ParseFile(data, nil)
+	body := data[f.DatasetOffset:]
+	px := bytes.Index(body, []byte{0xE0, 0x7F, 0x10, 0x00})
+	tests := []struct {
+		n        int
+		complete bool
+		err      bool
+	}{
+		{px + 4, true, false},    // up to the pixel data tag
+		{len(body), true, false}, // the whole data set
+		{px, false, false},       // ends at an element boundary before the pixel data
+		{px - 3, false, true},    // cuts an element
+	}
+	for _, tc := range tests {
+		ds, complete, err := ParseHeader(body[:tc.n], f.TransferSyntax)
+		if (err != nil) != tc.err || complete != tc.complete {
+			t.Errorf("prefix %d: complete %v, err %v", tc.n, complete, err)
+		}
+		if complete && ds.String(TagStudyInstanceUID) == "" {
+			t.Errorf("prefix %d: no study UID", tc.n)
+		}
+	}
+}

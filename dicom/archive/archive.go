@@ -2,9 +2,10 @@
 // C-FIND queries about them.
 //
 // Each instance is a Part 10 file at DIR/<study UID>/<series UID>/<SOP
-// instance UID>.dcm, written to a temporary file, synced, renamed into place
-// and its directory synced before Store returns, so a success reported to a
-// sender means the instance is on disk. The query index is held in memory:
+// instance UID>.dcm. It is received into a temporary file (Receive, then
+// Write as bytes arrive), and Commit syncs it, renames it into place and
+// syncs its directory before it returns, so a success reported to a sender
+// means the instance is on disk. The query index is held in memory:
 // Open rebuilds it by reading the header of every file under DIR, which
 // takes time proportional to the archive (about the cost of reading each
 // file once).
@@ -207,102 +208,6 @@ func newRecord(ds *dicom.Dataset, ts string) *record {
 	r.SeriesInstanceUID = r.attrs[dicom.TagSeriesInstanceUID]
 	r.TransferSyntaxUID = ts
 	return r
-}
-
-// Store keeps a data set received in the transfer syntax under the SOP
-// class and instance named by the sender, and returns once it is durable.
-// The data set must carry the same SOP class and instance UIDs and valid
-// study and series instance UIDs; an instance stored again replaces the
-// earlier copy.
-func (a *Archive) Store(sourceAE, sopClass, sopInstance string, ts dicom.TransferSyntax, data []byte) (Instance, error) {
-	body := data
-	if ts.Deflated {
-		var err error
-		if body, err = dicom.Inflate(data, 0); err != nil {
-			return Instance{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-		}
-	}
-	ds, err := dicom.ParseDataset(body, ts, &dicom.Options{StopAtPixelData: true})
-	if err != nil {
-		return Instance{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	return a.storeParsed(sourceAE, sopClass, sopInstance, ts, data, ds)
-}
-
-func (a *Archive) storeParsed(sourceAE, sopClass, sopInstance string, ts dicom.TransferSyntax, data []byte, ds *dicom.Dataset) (Instance, error) {
-	r := newRecord(ds, ts.UID)
-	switch {
-	case !dicom.ValidUID(sopInstance) || !dicom.ValidUID(sopClass):
-		return Instance{}, fmt.Errorf("%w: SOP class or instance UID is not a valid UID", ErrInvalid)
-	case r.SOPInstanceUID != sopInstance:
-		return Instance{}, fmt.Errorf("%w: the data set's SOP instance UID differs from the command's", ErrInvalid)
-	case r.SOPClassUID != sopClass:
-		return Instance{}, fmt.Errorf("%w: the data set's SOP class UID differs from the command's", ErrInvalid)
-	case !dicom.ValidUID(r.StudyInstanceUID):
-		return Instance{}, fmt.Errorf("%w: missing or invalid study instance UID", ErrInvalid)
-	case !dicom.ValidUID(r.SeriesInstanceUID):
-		return Instance{}, fmt.Errorf("%w: missing or invalid series instance UID", ErrInvalid)
-	}
-	seriesDir := filepath.Join(a.dir, r.StudyInstanceUID, r.SeriesInstanceUID)
-	if _, err := os.Stat(seriesDir); err != nil {
-		// A new series: create its directories and make their entries
-		// durable too.
-		if err := os.MkdirAll(seriesDir, 0o750); err != nil {
-			return Instance{}, err
-		}
-		for _, d := range []string{filepath.Dir(seriesDir), a.dir} {
-			if err := syncDir(d); err != nil {
-				return Instance{}, err
-			}
-		}
-	}
-	head, err := dicom.AppendMeta(nil, dicom.NewMeta(sopClass, sopInstance, ts.UID, sourceAE), nil)
-	if err != nil {
-		return Instance{}, err
-	}
-	final := filepath.Join(seriesDir, sopInstance+".dcm")
-	if err := writeDurable(seriesDir, final, head, data); err != nil {
-		return Instance{}, err
-	}
-	r.Path = final
-	r.Size = int64(len(head) + len(data))
-	r.SourceAE = sourceAE
-	r.Received = time.Now().UTC()
-	a.put(r)
-	return r.Instance, nil
-}
-
-// writeDurable writes head and body to a temporary file in dir, syncs it,
-// renames it to final and syncs the directory.
-func writeDurable(dir, final string, head, body []byte) error {
-	tmp, err := os.CreateTemp(dir, ".incoming-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
-		return err
-	}
-	if _, err := tmp.Write(head); err != nil {
-		return fail(err)
-	}
-	if _, err := tmp.Write(body); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Rename(name, final); err != nil {
-		os.Remove(name)
-		return err
-	}
-	return syncDir(dir)
 }
 
 func syncDir(dir string) error {

@@ -108,9 +108,18 @@ func (a *Association) Abort() { a.abort(0, 0) }
 
 // readMessage reads the next DIMSE message, answering a release request
 // (ErrReleased) and reporting an abort (*Abort).
-func (a *Association) readMessage() (*Message, error) {
+func (a *Association) readMessage() (*Message, error) { return a.readMessageTo(nil) }
+
+// readMessageTo reads the next message like readMessage. When sink returns
+// a writer for the message's command, the data set is written there as it
+// arrives instead of being kept in Message.Data; the first write error is
+// kept in Message.SinkErr and the rest of the data set is still read.
+func (a *Association) readMessageTo(sink func(*Command, *Context) io.Writer) (*Message, error) {
 	var (
 		err       error
+		w         io.Writer
+		sinkErr   error
+		sunk      bool
 		cmd       []byte
 		data      []byte
 		command   *Command
@@ -160,6 +169,11 @@ func (a *Association) readMessage() (*Message, error) {
 							a.pending = p.Items[i+1:]
 							return &Message{ContextID: contextID, Command: command}, nil
 						}
+						if sink != nil {
+							if w = sink(command, a.contexts[contextID]); w != nil {
+								sunk = true
+							}
+						}
 					}
 					continue
 				}
@@ -167,14 +181,20 @@ func (a *Association) readMessage() (*Message, error) {
 					a.abort(2, 6)
 					return nil, fmt.Errorf("%w: data set fragment before the command", ErrPDU)
 				}
-				if len(data)+len(v.Data) > a.maxDataSet {
+				switch {
+				case sunk:
+					if sinkErr == nil {
+						_, sinkErr = w.Write(v.Data)
+					}
+				case len(data)+len(v.Data) > a.maxDataSet:
 					a.abort(2, 0)
 					return nil, fmt.Errorf("dimse: data set larger than %d bytes", a.maxDataSet)
+				default:
+					data = append(data, v.Data...)
 				}
-				data = append(data, v.Data...)
 				if v.Last {
 					a.pending = p.Items[i+1:]
-					return &Message{ContextID: contextID, Command: command, Data: data}, nil
+					return &Message{ContextID: contextID, Command: command, Data: data, Sunk: sunk, SinkErr: sinkErr}, nil
 				}
 			}
 		case *ReleaseRQ:

@@ -38,17 +38,18 @@ const (
 
 // Status codes used by the services here (PS3.7 C, PS3.4 B and C).
 const (
-	StatusSuccess             = 0x0000
-	StatusPending             = 0xFF00
-	StatusCancel              = 0xFE00
-	StatusOutOfResources      = 0xA700
-	StatusDataSetMismatch     = 0xA900
-	StatusCannotUnderstand    = 0xC000
-	StatusProcessingFailure   = 0x0110
-	StatusNoSuchSOPClass      = 0x0118
-	StatusUnrecognizedOp      = 0x0211
-	StatusIdentifierMismatch  = 0xA900
-	StatusUnableToProcessFind = 0xC001
+	StatusSuccess              = 0x0000
+	StatusPending              = 0xFF00
+	StatusCancel               = 0xFE00
+	StatusOutOfResources       = 0xA700
+	StatusDataSetMismatch      = 0xA900
+	StatusCannotUnderstand     = 0xC000
+	StatusProcessingFailure    = 0x0110
+	StatusNoSuchSOPClass       = 0x0118
+	StatusSOPClassNotSupported = 0x0122
+	StatusUnrecognizedOp       = 0x0211
+	StatusIdentifierMismatch   = 0xA900
+	StatusUnableToProcessFind  = 0xC001
 )
 
 // Command is a DIMSE command set. Values of group 0000 are always little
@@ -162,4 +163,8 @@ type Message struct {
 	ContextID byte
 	Command   *Command
 	Data      []byte
+	// Sunk is set when the data set went to a writer instead of Data, and
+	// SinkErr is that writer's first error.
+	Sunk    bool
+	SinkErr error
 }

@@ -231,9 +231,36 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	log.Info("dicom association accepted", "contexts", len(a.contexts))
 	stored := 0
+	// A C-STORE's data set streams into the archive as it arrives.
+	var (
+		incoming   *archive.Incoming
+		receiveErr error
+	)
+	sink := func(cmd *Command, pc *Context) io.Writer {
+		if cmd.Field != CStoreRQ || s.Archive == nil {
+			return nil
+		}
+		if pc.AbstractSyntax != cmd.SOPClassUID {
+			return io.Discard // refused once read
+		}
+		incoming, receiveErr = s.Archive.Receive(strings.TrimSpace(a.CallingAE), cmd.SOPClassUID, cmd.SOPInstanceUID, pc.TransferSyntax)
+		if receiveErr != nil {
+			return io.Discard
+		}
+		return incoming
+	}
+	defer func() {
+		if incoming != nil {
+			incoming.Abort()
+		}
+	}()
 	for {
 		conn.SetDeadline(time.Now().Add(idle))
-		m, err := a.readMessage()
+		if incoming != nil {
+			incoming.Abort() // a previous instance that was not committed
+		}
+		incoming, receiveErr = nil, nil
+		m, err := a.readMessageTo(sink)
 		if err != nil {
 			var ab *Abort
 			switch {
@@ -256,11 +283,20 @@ func (s *Server) serveConn(conn net.Conn) {
 		case CEchoRQ:
 			rsp = &Command{Field: CEchoRSP, SOPClassUID: VerificationSOPClass, Status: StatusSuccess}
 		case CStoreRQ:
-			rsp = s.store(log, a, pc, m)
+			if s.Archive == nil || !strings.HasPrefix(pc.AbstractSyntax, storageSOPClassPrefix) {
+				rsp = &Command{Field: CStoreRSP, SOPClassUID: m.Command.SOPClassUID, SOPInstanceUID: m.Command.SOPInstanceUID, Status: StatusSOPClassNotSupported}
+				break
+			}
+			rsp = s.store(log, pc, m, incoming, receiveErr)
+			incoming = nil
 			if rsp.Status == StatusSuccess {
 				stored++
 			}
 		case CFindRQ:
+			if s.Archive == nil || (pc.AbstractSyntax != PatientRootFind && pc.AbstractSyntax != StudyRootFind) {
+				rsp = &Command{Field: CFindRSP, SOPClassUID: m.Command.SOPClassUID, Status: StatusSOPClassNotSupported}
+				break
+			}
 			rsp, matches = s.find(log, pc, m)
 		case CCancelRQ:
 			continue // C-FIND answers in one go; nothing is left to cancel
@@ -282,20 +318,36 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 }
 
-func (s *Server) store(log *slog.Logger, a *Association, pc *Context, m *Message) *Command {
+// store answers a C-STORE whose data set went to incoming (nil when it
+// could not be received: receiveErr says why, or the SOP class was wrong).
+func (s *Server) store(log *slog.Logger, pc *Context, m *Message, incoming *archive.Incoming, receiveErr error) *Command {
 	rsp := &Command{Field: CStoreRSP, SOPClassUID: m.Command.SOPClassUID, SOPInstanceUID: m.Command.SOPInstanceUID}
 	if pc.AbstractSyntax != m.Command.SOPClassUID {
 		rsp.Status, rsp.ErrorComment = StatusDataSetMismatch, "SOP class differs from the presentation context"
 		return rsp
 	}
-	inst, err := s.Archive.Store(strings.TrimSpace(a.CallingAE), m.Command.SOPClassUID, m.Command.SOPInstanceUID, pc.TransferSyntax, m.Data)
+	err := receiveErr
+	if err == nil {
+		err = m.SinkErr
+	}
+	if err == nil && incoming == nil {
+		err = fmt.Errorf("%w: a C-STORE without a data set", archive.ErrInvalid)
+	}
+	var inst archive.Instance
+	if err != nil {
+		if incoming != nil {
+			incoming.Abort()
+		}
+	} else {
+		inst, err = incoming.Commit()
+	}
 	if err != nil {
 		if errors.Is(err, archive.ErrInvalid) {
-			rsp.Status = StatusCannotUnderstand
+			rsp.Status, rsp.ErrorComment = StatusCannotUnderstand, err.Error()
 		} else {
-			rsp.Status = StatusOutOfResources
+			// Disk errors name local paths; the sender only needs to retry.
+			rsp.Status, rsp.ErrorComment = StatusOutOfResources, "the instance could not be stored; send again"
 		}
-		rsp.ErrorComment = err.Error()
 		log.Warn("dicom instance not stored", "message_id", m.Command.MessageID, "error", err)
 		return rsp
 	}

@@ -307,3 +307,49 @@ func TestTwoMessagesInOnePDU(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOperationsOnTheWrongContext sends C-STORE and C-FIND on the
+// Verification context, with and without an archive: each is refused with a
+// status, and the association stays usable.
+func TestOperationsOnTheWrongContext(t *testing.T) {
+	for _, arch := range []*archive.Archive{nil, newArchive(t)} {
+		addr := startServer(t, &Server{AETitle: "PLEXUS", Archive: arch})
+		ctx := context.Background()
+		a, err := Dial(ctx, addr, Config{CallingAE: "A", CalledAE: "PLEXUS"}, []Proposal{{AbstractSyntax: VerificationSOPClass, TransferSyntaxes: []string{dicom.ImplicitVRLittleEndian}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc, _ := a.context(VerificationSOPClass, "")
+		for _, field := range []uint16{CStoreRQ, CFindRQ} {
+			rsp, err := a.request(ctx, pc, &Command{Field: field, SOPClassUID: VerificationSOPClass, SOPInstanceUID: "1.2.3"}, []byte{}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rsp.Status != StatusSOPClassNotSupported {
+				t.Errorf("archive %v, command 0x%04X: status 0x%04X", arch != nil, field, rsp.Status)
+			}
+		}
+		// A C-STORE without a data set on a storage context is refused too.
+		if err := a.Echo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		a.Release(ctx)
+	}
+	arch := newArchive(t)
+	addr := startServer(t, &Server{AETitle: "PLEXUS", Archive: arch})
+	ctx := context.Background()
+	ct := "1.2.840.10008.5.1.4.1.1.2"
+	a, err := Dial(ctx, addr, Config{CallingAE: "A", CalledAE: "PLEXUS"}, []Proposal{{AbstractSyntax: ct, TransferSyntaxes: []string{dicom.ImplicitVRLittleEndian}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	pc, _ := a.context(ct, "")
+	rsp, err := a.request(ctx, pc, &Command{Field: CStoreRQ, SOPClassUID: ct, SOPInstanceUID: "1.2.3"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rsp.Status != StatusCannotUnderstand || arch.Len() != 0 {
+		t.Errorf("C-STORE without data: status 0x%04X, %d stored", rsp.Status, arch.Len())
+	}
+}
