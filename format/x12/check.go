@@ -552,7 +552,7 @@ func (c *Checker) note(s *Segment, loop, code string, elems []ElementNote, msg s
 	} else if n >= MaxNotes {
 		return
 	} else {
-		t.Segments = append(t.Segments, SegmentNote{ID: s.ID, Pos: t.Segs, Loop: loop, Code: code, Elements: elems})
+		t.Segments = append(t.Segments, SegmentNote{ID: safeID(s.ID), Pos: t.Segs, Loop: loop, Code: code, Elements: elems})
 	}
 	if len(elems) > 0 {
 		e.Element = elems[0].Pos

@@ -247,7 +247,27 @@ func (s *Segment) String() string { return string(s.Raw) }
 
 // errAt returns an *Error at the segment.
 func (s *Segment) errAt(elem int, msg string) *Error {
-	return &Error{Pos: s.Pos, Offset: s.Offset, Segment: s.ID, Element: elem, Msg: msg}
+	return &Error{Pos: s.Pos, Offset: s.Offset, Segment: safeID(s.ID), Element: elem, Msg: msg}
+}
+
+// safeID returns a segment ID fit for errors, logs and IK3: at most three
+// characters, anything but a letter or digit as '?', so that a segment
+// whose separators are broken (its whole text read as its ID) leaks no
+// data.
+func safeID(id string) string {
+	if validID(id) {
+		return id
+	}
+	b := []byte(id)
+	if len(b) > 3 {
+		b = b[:3]
+	}
+	for i, c := range b {
+		if !isAlnum(c) {
+			b[i] = '?'
+		}
+	}
+	return string(b)
 }
 
 // atoi parses a non-negative decimal number of at most 9 digits.
