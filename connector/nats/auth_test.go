@@ -18,9 +18,16 @@ import (
 )
 
 // authServer runs a nats-server of the test's own that requires the
-// given authorization block, and returns its URL. It skips the test when
-// no nats-server binary is on the PATH.
+// given authorization block, and returns its URL.
 func authServer(t *testing.T, authorization string) string {
+	t.Helper()
+	return runServer(t, "authorization {\n"+authorization+"\n}\n")
+}
+
+// runServer runs a nats-server of the test's own with the configuration
+// conf on a port the test picks, and returns its URL. It skips the test
+// when no nats-server binary is on the PATH.
+func runServer(t *testing.T, conf string) string {
 	t.Helper()
 	bin, err := exec.LookPath("nats-server")
 	if err != nil {
@@ -33,12 +40,12 @@ func authServer(t *testing.T, authorization string) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	_, port, _ := net.SplitHostPort(addr)
-	conf := filepath.Join(t.TempDir(), "server.conf")
-	text := fmt.Sprintf("listen: 127.0.0.1:%s\nauthorization {\n%s\n}\n", port, authorization)
-	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+	file := filepath.Join(t.TempDir(), "server.conf")
+	text := fmt.Sprintf("listen: 127.0.0.1:%s\n%s", port, conf)
+	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-c", conf)
+	cmd := exec.Command(bin, "-c", file)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -151,5 +158,31 @@ func TestAuthToken(t *testing.T) {
 	d := newTestDestination(t, "url: "+url+"\nsubject: x\nauth: {token_env: PLEXUS_TEST_NATS_TOKEN}")
 	if _, err := d.Deliver(context.Background(), outbound(1, "x")); err == nil || !strings.Contains(err.Error(), "the server refused the credentials") {
 		t.Errorf("Deliver: %v", err)
+	}
+}
+
+// TestTLS connects to a server that requires mutual TLS.
+func TestTLS(t *testing.T) {
+	pki := conntest.NewPKI(t)
+	url := runServer(t, fmt.Sprintf("tls {\ncert_file: %q\nkey_file: %q\nca_file: %q\nverify: true\n}\n", pki.ServerCert, pki.ServerKey, pki.CA))
+	for _, tc := range []struct{ name, opts, want string }{
+		{"mutual TLS", fmt.Sprintf("tls: {ca: %s, cert: %s, key: %s}", pki.CA, pki.ClientCert, pki.ClientKey), ""},
+		{"tls URL", fmt.Sprintf("tls: {ca: %s, cert: %s, key: %s}", pki.CA, pki.ClientCert, pki.ClientKey), ""},
+		{"unknown CA", fmt.Sprintf("tls: {ca: %s, cert: %s, key: %s}", pki.OtherCA, pki.ClientCert, pki.ClientKey), "certificate"},
+		{"no client certificate", fmt.Sprintf("tls: {ca: %s}", pki.CA), "connecting to"},
+		{"no TLS", "", "connecting to"},
+		{"missing file", "tls: {ca: " + filepath.Join(t.TempDir(), "none.crt") + "}", "none.crt"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := url
+			if tc.name == "tls URL" {
+				u = "tls" + strings.TrimPrefix(url, "nats")
+			}
+			err := connectWith(t, "url: "+u+"\nconnect_timeout: 5s\n"+tc.opts)
+			conntest.CheckErr(t, tc.opts, err, tc.want)
+			if err != nil {
+				t.Log(err)
+			}
+		})
 	}
 }
