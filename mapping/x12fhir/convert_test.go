@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -225,5 +226,65 @@ func TestUnmapped(t *testing.T) {
 		if !strings.Contains(joined, w) {
 			t.Errorf("unmapped lacks %q:\n%s", w, joined)
 		}
+	}
+}
+
+// brokenClaims are the shared samples whose claims lack a loop the Claim
+// needs, with the error expected.
+var brokenClaims = map[string]string{
+	"x12_bad_segment_identifier.txt#1":              "no subscriber or patient",
+	"x12_bad_valid_code.txt#1":                      "no billing provider",
+	"x12_bad_valid_code.txt#2":                      "no billing provider",
+	"x12_loop_errors3_missing_loops.txt#1":          "no billing provider",
+	"x12_missing_required_loop_in_one_repeat.txt#1": "no subscriber or patient",
+}
+
+// TestConvertSharedClaims splits every shared 837 into claims and converts
+// each: every Bundle must pass the FHIR validator, and the claims of the
+// samples missing a required loop are refused naming it.
+func TestConvertSharedClaims(t *testing.T) {
+	if testing.Short() {
+		t.Skip("validates 800 Bundles")
+	}
+	files, _ := filepath.Glob(sharedX12 + "/837_5010/*.txt")
+	if len(files) == 0 {
+		t.Skip("shared test data not found")
+	}
+	n := 0
+	for _, path := range files {
+		raw, _ := os.ReadFile(path)
+		sc := x12.NewScanner(bytes.NewReader(raw), x12.Config{})
+		var sp x12.Splitter
+		var claims []*x12.Claim
+		sc.Segment = func(s *x12.Segment) {
+			if c := sp.Add(s); c != nil {
+				claims = append(claims, c)
+			}
+		}
+		for {
+			if _, err := sc.Next(); err != nil {
+				break
+			}
+		}
+		for _, c := range claims {
+			tx, err := x12.NewScanner(bytes.NewReader(c.Interchange), x12.Config{}).Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = ConvertValidated(tx)
+			if want, broken := brokenClaims[filepath.Base(path)+"#"+strconv.Itoa(c.Index)]; broken {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("%s claim %d: err = %v, want %q", filepath.Base(path), c.Index, err, want)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s claim %d: %v", filepath.Base(path), c.Index, err)
+			}
+			n++
+		}
+	}
+	if n < 800 {
+		t.Errorf("only %d claims converted", n)
 	}
 }
