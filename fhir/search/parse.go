@@ -392,6 +392,8 @@ func (p *parser) filter(typ, name, value string, depth int) (cond, error) {
 	switch {
 	case sp.Type == spec.SearchToken && mod == "not":
 		not, mod = true, ""
+	case sp.Type == spec.SearchToken && mod == "not-in":
+		not, mod = true, "in"
 	case sp.Type == spec.SearchReference && mod == "identifier":
 		table, param, mod = tables[spec.SearchToken], sp.Code+":identifier", "identifier"
 	}
@@ -583,6 +585,18 @@ func (p *parser) pred(sp *spec.SearchParam, typ, name, mod, raw string) (pred, e
 			return tokenPred{isText: true, text: normalizeString(v)}, nil
 		case "":
 			return tokenValue(raw), nil
+		case "in":
+			return p.inValueSet(name, unescape(raw))
+		case "below", "above":
+			t := tokenValue(raw)
+			if !t.hasSystem || t.system == "" || !t.hasCode {
+				return nil, paramErr(name, v, "a :%s search names the code system: system|code", mod)
+			}
+			codes := p.sp.Descendants(t.system, t.code)
+			if mod == "above" {
+				codes = p.sp.Ancestors(t.system, t.code)
+			}
+			return tokenPred{sets: []spec.CodeSet{{System: t.system, Codes: codes}}}, nil
 		}
 	case spec.SearchReference:
 		switch {
@@ -623,6 +637,20 @@ func (p *parser) pred(sp *spec.SearchParam, typ, name, mod, raw string) (pred, e
 		return nil, unknownErr(name, "%s parameters are not supported", sp.Type)
 	}
 	return nil, paramErr(name, "", "modifier :%s is not supported on a %s parameter", mod, sp.Type)
+}
+
+// inValueSet is the predicate of token:in=url: the codes of the value
+// set's expansion. A value set this server cannot expand is an error, not
+// an empty match.
+func (p *parser) inValueSet(name, url string) (pred, error) {
+	vs := p.sp.ValueSet(url)
+	switch {
+	case vs == nil || vs.Version == "":
+		return nil, paramErr(name, url, "not a value set this server knows (it knows those of the FHIR R4 package)")
+	case !vs.Expanded():
+		return nil, paramErr(name, url, "the value set cannot be expanded here: %s", vs.Unexpanded)
+	}
+	return tokenPred{sets: vs.Systems}, nil
 }
 
 // tokenValue reads [system|]code from a raw (escaped) value.

@@ -1,7 +1,9 @@
 package search
 
 import (
+	"github.com/plexus-health/plexus/fhir/spec"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -57,9 +59,36 @@ type tokenPred struct {
 	hasSystem, hasCode bool
 	text               string
 	isText             bool
+	// sets, when not nil, is what :in, :below and :above match: a code
+	// of one of the sets' systems that the set lists.
+	sets []spec.CodeSet
 }
 
 func (p tokenPred) sql(b *builder, a string) {
+	if p.sets != nil {
+		if len(p.sets) == 0 {
+			b.w("1 = 0")
+			return
+		}
+		// A value of type code (Patient.gender) is indexed without a
+		// system, its system being the one its binding implies: it
+		// matches by code alone.
+		var any []string
+		b.w("(")
+		for _, cs := range p.sets {
+			b.w("(", a, ".system = ")
+			b.arg(cs.System)
+			b.w(" AND ", a, ".code IN ")
+			b.list(cs.Codes)
+			b.w(") OR ")
+			any = append(any, cs.Codes...)
+		}
+		slices.Sort(any)
+		b.w("(", a, ".system = '' AND ", a, ".code IN ")
+		b.list(slices.Compact(any))
+		b.w("))")
+		return
+	}
 	if p.isText {
 		b.w("(")
 		prefixRange(b, a+".text", p.text)

@@ -458,3 +458,47 @@ func TestSystemSearch(t *testing.T) {
 		t.Error("name in a system search without _type accepted")
 	}
 }
+
+// TestTerminologyModifiers checks :below and :above against a code
+// system hierarchy of the R4 package, and :in and :not-in against one of
+// its value sets, including codes indexed without a system.
+func TestTerminologyModifiers(t *testing.T) {
+	f := newFixture(t)
+	const ver = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+	f.res("Condition", "prov").token("Condition", "prov", "verification-status", ver, "provisional", "")
+	f.res("Condition", "diff").token("Condition", "diff", "verification-status", ver, "differential", "")
+	f.res("Condition", "unc").token("Condition", "unc", "verification-status", ver, "unconfirmed", "")
+	f.res("Condition", "conf").token("Condition", "conf", "verification-status", ver, "confirmed", "")
+	f.res("Condition", "other").token("Condition", "other", "verification-status", "http://example.org/cs", "provisional", "")
+	f.expect("Condition", "verification-status:below="+ver+"|unconfirmed", "diff prov unc")
+	f.expect("Condition", "verification-status:below="+ver+"|provisional", "prov")
+	f.expect("Condition", "verification-status:above="+ver+"|provisional", "prov unc")
+	f.expect("Condition", "verification-status:above="+ver+"|confirmed", "conf")
+	// A system without a known hierarchy: the code itself.
+	f.expect("Condition", "verification-status:below=http://example.org/cs|provisional", "other")
+
+	const genderVS = "http://hl7.org/fhir/ValueSet/administrative-gender"
+	f.res("Patient", "m").token("Patient", "m", "gender", "", "male", "")
+	f.res("Patient", "f").token("Patient", "f", "gender", "", "female", "")
+	f.res("Patient", "x").token("Patient", "x", "gender", "", "robot", "")
+	f.res("Patient", "none")
+	f.expect("Patient", "gender:in="+genderVS, "f m")
+	f.expect("Patient", "gender:in="+genderVS+"|4.0.1", "f m")
+	f.expect("Patient", "gender:not-in="+genderVS, "none x")
+	f.expect("Condition", "verification-status:in=http://hl7.org/fhir/ValueSet/condition-ver-status", "conf diff prov unc")
+
+	for _, q := range []string{
+		"verification-status:below=unconfirmed", // no system
+		"gender:in=http://hl7.org/fhir/ValueSet/nope",
+		"gender:in=" + genderVS + "|3.0.2",
+		"gender:in=http://hl7.org/fhir/ValueSet/ucum-units", // cannot be expanded here
+	} {
+		typ := "Patient"
+		if q[0] == 'v' {
+			typ = "Condition"
+		}
+		if _, err := f.match(typ, q); err == nil {
+			t.Errorf("%s %s was accepted", typ, q)
+		}
+	}
+}

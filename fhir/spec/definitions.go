@@ -30,10 +30,15 @@ type Definitions struct {
 	// Compartments holds the CompartmentDefinitions (Patient, Encounter,
 	// RelatedPerson, Practitioner, Device), sorted by code.
 	Compartments []*Compartment
-	// ValueSets holds each value set that a required binding of the core
-	// names, sorted by URL, with its expansion when the package alone
-	// defines every code of it. Bindings refer to them by canonical URL.
+	// ValueSets holds every value set of the package and each one a
+	// required binding of the core names, sorted by URL, with its
+	// expansion when the package alone defines every code of it. Bindings
+	// and token searches with :in refer to them by canonical URL.
 	ValueSets []*ValueSet
+	// Hierarchies holds the is-a links of each code system of the package
+	// whose concepts nest, sorted by system: token searches with :below
+	// and :above walk them.
+	Hierarchies []*Hierarchy
 }
 
 // Compartment is one CompartmentDefinition: for each resource type in the

@@ -34,6 +34,7 @@ type Spec struct {
 	paramByURL map[string]*SearchParam
 	compart    map[string]map[string][]string // compartment code → type → params
 	valueSets  map[string]*ValueSet           // URL without version → value set
+	hier       map[string]*hierarchy          // code system URL → is-a links
 }
 
 var r4 = sync.OnceValues(Load)
@@ -70,6 +71,7 @@ func New(d *Definitions) (*Spec, error) {
 		compart:    make(map[string]map[string][]string, len(d.Compartments)),
 		valueSets:  make(map[string]*ValueSet, len(d.ValueSets)),
 	}
+	s.hier = indexHierarchies(d.Hierarchies)
 	for _, vs := range d.ValueSets {
 		if s.valueSets[vs.URL] != nil {
 			return nil, fmt.Errorf("%w: value set %s defined twice", ErrInvalid, vs.URL)

@@ -60,13 +60,8 @@ func run(pkg, out string) error {
 			expanded++
 		}
 	}
-	fmt.Printf("gen: %d types, %d primitives, %d search parameters, %d compartments, %d required value sets (%d expanded); %d bytes to %s\n",
-		len(d.Types), len(d.Primitives), len(d.SearchParams), len(d.Compartments), len(d.ValueSets), expanded, buf.Len(), out)
-	for _, vs := range d.ValueSets {
-		if !vs.Expanded() {
-			fmt.Printf("gen: not expanded: %s: %s\n", vs.URL, vs.Unexpanded)
-		}
-	}
+	fmt.Printf("gen: %d types, %d primitives, %d search parameters, %d compartments, %d value sets (%d expanded), %d code system hierarchies; %d bytes to %s\n",
+		len(d.Types), len(d.Primitives), len(d.SearchParams), len(d.Compartments), len(d.ValueSets), expanded, len(d.Hierarchies), buf.Len(), out)
 	return nil
 }
 
@@ -247,9 +242,10 @@ func Read(dir string) (*spec.Definitions, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.ValueSets, err = requiredValueSets(d.Types, term); err != nil {
+	if d.ValueSets, err = allValueSets(d.Types, term); err != nil {
 		return nil, err
 	}
+	d.Hierarchies = hierarchies(term)
 
 	if err := check(d); err != nil {
 		return nil, err

@@ -83,6 +83,146 @@ func readTerminology(dir string) (*terminology, error) {
 	return t, nil
 }
 
+// allValueSets expands every value set of the package and every one a
+// required binding names (kept even when the package lacks it), sorted by
+// URL. A value set that cannot be expanded from the package is kept, with
+// the reason.
+func allValueSets(types []*spec.TypeDef, term *terminology) ([]*spec.ValueSet, error) {
+	required, err := requiredValueSets(types, term)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	out := required
+	for _, vs := range required {
+		seen[vs.URL] = true
+	}
+	for url, src := range term.valueSets {
+		if seen[url] {
+			continue
+		}
+		vs := &spec.ValueSet{URL: url, Version: src.Version}
+		codes, err := term.expand(src, nil)
+		if err != nil {
+			vs.Unexpanded = err.Error()
+		} else {
+			vs.Systems = codes.sets()
+		}
+		out = append(out, vs)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].URL < out[j].URL })
+	return out, nil
+}
+
+// hierarchies returns, for each code system of the package whose concepts
+// nest, every (code, parent) pair, sorted: what token searches with :below
+// and :above walk.
+func hierarchies(term *terminology) []*spec.Hierarchy {
+	var out []*spec.Hierarchy
+	for url, cs := range term.codeSystems {
+		h := &spec.Hierarchy{System: url}
+		var walk func(list []conceptJSON, parent string)
+		walk = func(list []conceptJSON, parent string) {
+			for _, c := range list {
+				if parent != "" {
+					h.Links = append(h.Links, spec.IsA{Code: c.Code, Parent: parent})
+				}
+				walk(c.Concept, c.Code)
+			}
+		}
+		walk(cs.Concept, "")
+		if len(h.Links) == 0 {
+			continue
+		}
+		sort.Slice(h.Links, func(i, j int) bool {
+			if h.Links[i].Code != h.Links[j].Code {
+				return h.Links[i].Code < h.Links[j].Code
+			}
+			return h.Links[i].Parent < h.Links[j].Parent
+		})
+		out = append(out, h)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].System < out[j].System })
+	return out
+}
+
+// filtered computes the codes of a rule made of filters: the codes of its
+// system that pass every filter. The filters the package's hierarchies can
+// answer are "concept is-a X" (X and the codes below it), "concept
+// descendent-of X" (the codes below X) and "concept is-not-a X" (the
+// system's codes but X and those below it); any other is an error.
+func (t *terminology) filtered(r composeRule) (codeSet, error) {
+	cs := t.codeSystems[r.System]
+	switch {
+	case cs == nil:
+		return nil, fmt.Errorf("code system %s is not in the package", r.System)
+	case cs.Content != "complete":
+		return nil, fmt.Errorf("code system %s is not complete in the package (content %s)", r.System, cs.Content)
+	}
+	below := map[string][]string{} // code → the codes right below it
+	var all []string
+	var walk func(list []conceptJSON, parent string)
+	walk = func(list []conceptJSON, parent string) {
+		for _, c := range list {
+			all = append(all, c.Code)
+			if parent != "" {
+				below[parent] = append(below[parent], c.Code)
+			}
+			walk(c.Concept, c.Code)
+		}
+	}
+	walk(cs.Concept, "")
+	subtree := func(root string) map[string]bool {
+		seen := map[string]bool{root: true}
+		todo := []string{root}
+		for len(todo) > 0 {
+			c := todo[len(todo)-1]
+			todo = todo[:len(todo)-1]
+			for _, n := range below[c] {
+				if !seen[n] {
+					seen[n] = true
+					todo = append(todo, n)
+				}
+			}
+		}
+		return seen
+	}
+	keep := map[string]bool{}
+	for _, c := range all {
+		keep[c] = true
+	}
+	for _, f := range r.Filter {
+		if f.Property != "concept" {
+			return nil, fmt.Errorf("filter %s %s %s on %s", f.Property, f.Op, f.Value, r.System)
+		}
+		if !slices.Contains(all, f.Value) {
+			return nil, fmt.Errorf("filter %s %s %s on %s: no such code", f.Property, f.Op, f.Value, r.System)
+		}
+		sub := subtree(f.Value)
+		for c := range keep {
+			var pass bool
+			switch f.Op {
+			case "is-a":
+				pass = sub[c]
+			case "descendent-of":
+				pass = sub[c] && c != f.Value
+			case "is-not-a":
+				pass = !sub[c]
+			default:
+				return nil, fmt.Errorf("filter %s %s %s on %s", f.Property, f.Op, f.Value, r.System)
+			}
+			if !pass {
+				delete(keep, c)
+			}
+		}
+	}
+	out := codeSet{}
+	for c := range keep {
+		out.add(r.System, c)
+	}
+	return out, nil
+}
+
 // requiredValueSets expands every value set a required binding in types
 // names, sorted by URL. A value set that cannot be expanded from the
 // package is kept, with the reason.
@@ -196,12 +336,13 @@ func (t *terminology) expand(vs *valueSetJSON, visiting []string) (codeSet, erro
 // rule computes the codes of one include or exclude: the codes it selects
 // from its system, intersected with each value set it names.
 func (t *terminology) rule(r composeRule, visiting []string) (codeSet, error) {
-	if len(r.Filter) > 0 {
-		f := r.Filter[0]
-		return nil, fmt.Errorf("filter %s %s %s on %s", f.Property, f.Op, f.Value, r.System)
-	}
 	var out codeSet
-	if r.System != "" {
+	if len(r.Filter) > 0 {
+		var err error
+		if out, err = t.filtered(r); err != nil {
+			return nil, err
+		}
+	} else if r.System != "" {
 		out = codeSet{}
 		switch cs := t.codeSystems[r.System]; {
 		case len(r.Concept) > 0:
