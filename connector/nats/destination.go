@@ -27,9 +27,9 @@ const DefaultTimeout = 10 * time.Second
 
 // Headers a destination sets on each message.
 const (
-	HeaderMessageID = "Plexus-Message-Id" // journal ID of the message
-	HeaderChannel   = "Plexus-Channel"    // channel name
-	HeaderType      = "Content-Type"      // the payload's content type
+	HeaderMessageID   = "Plexus-Message-Id" // journal ID of the message
+	HeaderChannel     = "Plexus-Channel"    // channel name
+	HeaderContentType = "Content-Type"      // the payload's content type
 )
 
 // DestinationConfig is the options of a NATS destination.
@@ -190,7 +190,7 @@ func (d *Destination) Deliver(ctx context.Context, out *engine.Outbound) (*engin
 	msg := natsgo.NewMsg(subject)
 	msg.Data = out.Payload
 	msg.Header.Set(jetstream.MsgIDHeader, MsgID(out))
-	msg.Header.Set(HeaderType, cmp.Or(out.ContentType, "application/octet-stream"))
+	msg.Header.Set(HeaderContentType, cmp.Or(out.ContentType, "application/octet-stream"))
 	msg.Header.Set(HeaderMessageID, strconv.FormatInt(out.MessageID, 10))
 	msg.Header.Set(HeaderChannel, out.Channel)
 	if trace.SpanContextFromContext(ctx).IsValid() {

@@ -398,7 +398,7 @@ func (s *Source) inbound(msg jetstream.Msg, seq uint64) *engine.Inbound {
 	h := msg.Headers()
 	ct := s.cfg.ContentType
 	if ct == "" {
-		ct = contentType(h.Get(HeaderType), msg.Data())
+		ct = contentType(h.Get(HeaderContentType), msg.Data())
 	}
 	in := &engine.Inbound{
 		Source: "nats", Remote: s.cfg.Stream + "/" + strconv.FormatUint(seq, 10),
