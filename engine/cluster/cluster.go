@@ -339,10 +339,14 @@ func (c *Cluster) Step(ctx context.Context) error {
 	}
 	slices.Sort(keys)
 	for len(keys) > share {
+		// Over the fair share (a node joined): stop draining now, but
+		// keep the row until the next step, which releases it as held
+		// in the table but not here. An attempt in flight meanwhile
+		// finishes and records under the lease instead of being fenced
+		// off and sent again by the next holder.
 		key := keys[len(keys)-1]
 		keys = keys[:len(keys)-1]
 		delete(c.held, key)
-		release = append(release, key)
 	}
 	need := share - len(c.held)
 	wanted := c.wanted

@@ -153,11 +153,15 @@ func TestFairShareAndRebalance(t *testing.T) {
 		if len(b.Held()) != 0 {
 			t.Fatalf("b took %v while a held everything", b.Held())
 		}
-		step(t, a) // a sees two nodes and gives up half
+		step(t, a) // a sees two nodes and stops draining half
 		if len(a.Held()) != 2 {
 			t.Fatalf("a holds %v, want 2 of 4", a.Held())
 		}
 		step(t, b)
+		if len(b.Held()) != 0 {
+			t.Fatalf("b took %v before a released them", b.Held())
+		}
+		step(t, a, b) // a releases them at its next step
 		if len(b.Held()) != 2 {
 			t.Fatalf("b holds %v, want 2 of 4", b.Held())
 		}
@@ -263,7 +267,7 @@ func TestTakeoverAfterExpiryAndFencing(t *testing.T) {
 		if len(a.Held()) != 0 {
 			t.Fatalf("a holds %v after losing everything", a.Held())
 		}
-		step(t, b, a)
+		step(t, b, b, a) // b stops draining two, then releases them; a takes them
 		if len(a.Held()) != 2 || len(b.Held()) != 2 || disjoint(t, a, b) != 4 {
 			t.Fatalf("after a rejoined: a %v, b %v", a.Held(), b.Held())
 		}
