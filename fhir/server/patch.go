@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime"
 	"net/http"
 
@@ -11,17 +12,24 @@ import (
 	"github.com/plexus-health/plexus/platform/auth"
 )
 
-// patchMediaType is the only patch format accepted. FHIRPath Patch (a
-// Parameters resource) and XML Patch are not supported.
+// patchMediaType is the media type of a JSON Patch. A FHIRPath Patch (a
+// Parameters resource) comes as FHIR JSON; XML Patch is not supported.
 const patchMediaType = "application/json-patch+json"
 
 // patchContentType checks a PATCH body's Content-Type.
 func patchContentType(ct string) (string, bool) {
 	mt, _, err := mime.ParseMediaType(ct)
-	if err == nil && mt == patchMediaType {
+	if err == nil && (mt == patchMediaType || jsonTypes[mt]) {
 		return "", true
 	}
-	return "Content-Type " + quote(ct) + " is not supported for PATCH: send a JSON Patch as " + patchMediaType, false
+	return "Content-Type " + quote(ct) + " is not supported for PATCH: send a JSON Patch as " + patchMediaType +
+		" or a FHIRPath Patch (a Parameters resource) as application/fhir+json", false
+}
+
+// isFHIRPathPatch says whether a PATCH body is a FHIRPath Patch.
+func isFHIRPathPatch(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt != patchMediaType
 }
 
 // patch is PATCH [base]/[type]/[id] with a JSON Patch (RFC 6902). The patch
@@ -44,7 +52,17 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ops, err := parsePatch(raw)
+	var ops []patchOp
+	var fops []fhirPathOp
+	var err error
+	if isFHIRPathPatch(r.Header.Get("Content-Type")) {
+		var doc any
+		if doc, err = decodeJSON(raw); err == nil {
+			fops, err = parseFHIRPathPatch(doc)
+		}
+	} else {
+		ops, err = parsePatch(raw)
+	}
 	if err != nil {
 		writeOutcome(w, http.StatusBadRequest, "invalid", err.Error())
 		return
@@ -71,7 +89,13 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A patch may grow the resource by no more than a request may send.
-	obj, problem, err := patched(cur.Resource, typ, id, ops, int(min(s.opts.MaxBody, 1<<30)))
+	var obj map[string]any
+	var problem *patchProblem
+	if fops != nil {
+		obj, problem, err = s.fhirPathPatched(cur.Resource, typ, id, fops, int(min(s.opts.MaxBody, 1<<30)))
+	} else {
+		obj, problem, err = patched(cur.Resource, typ, id, ops, int(min(s.opts.MaxBody, 1<<30)))
+	}
 	switch {
 	case err != nil:
 		s.fail(w, r, err) // the store holds what it validated; this is its failure
@@ -110,6 +134,37 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 // as a whole), and the reason.
 type patchProblem struct{ code, path, msg string }
 
+// fhirPathPatched is patched for a FHIRPath Patch.
+func (s *Server) fhirPathPatched(stored []byte, typ, id string, ops []fhirPathOp, maxGrowth int) (map[string]any, *patchProblem, error) {
+	doc, err := decodeJSON(stored)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return nil, nil, fmt.Errorf("stored %s/%s is not a JSON object", typ, id)
+	}
+	obj, problem := applyFHIRPathPatch(s.spec, m, typ, ops, maxGrowth)
+	if problem != nil {
+		return nil, problem, nil
+	}
+	if problem := sameIdentity(obj, typ, id); problem != nil {
+		return nil, problem, nil
+	}
+	return obj, nil, nil
+}
+
+// sameIdentity checks that a patch left a resource's type and id alone.
+func sameIdentity(obj map[string]any, typ, id string) *patchProblem {
+	if rt, _ := obj["resourceType"].(string); rt != typ {
+		return &patchProblem{"invalid", "resourceType", "the patch changes resourceType from " + quote(typ) + "; a patch cannot change a resource's type"}
+	}
+	if got, _ := obj["id"].(string); got != id {
+		return &patchProblem{"invalid", typ + ".id", "the patch changes id from " + quote(id) + "; a patch cannot change a resource's id"}
+	}
+	return nil
+}
+
 // patched applies ops to stored, the current JSON of typ/id, and checks that
 // the result is still a resource of that type and id, ready to validate. A
 // patch may grow the resource by no more than maxGrowth bytes. err is a
@@ -129,11 +184,8 @@ func patched(stored []byte, typ, id string, ops []patchOp, maxGrowth int) (map[s
 	if !isObj {
 		return nil, &patchProblem{"structure", "", "the patched document is not a JSON object, a FHIR resource"}, nil
 	}
-	if rt, _ := obj["resourceType"].(string); rt != typ {
-		return nil, &patchProblem{"invalid", "resourceType", "the patch changes resourceType from " + quote(typ) + "; a patch cannot change a resource's type"}, nil
-	}
-	if got, _ := obj["id"].(string); got != id {
-		return nil, &patchProblem{"invalid", typ + ".id", "the patch changes id from " + quote(id) + "; a patch cannot change a resource's id"}, nil
+	if problem := sameIdentity(obj, typ, id); problem != nil {
+		return nil, problem, nil
 	}
 	return obj, nil, nil
 }
