@@ -175,8 +175,15 @@ func (cs *Clients) UseJTI(ctx context.Context, client, jti string, exp, now time
 	if n > 0 {
 		return ErrReplay
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO oauth_jtis (client_id, jti, expires_at) VALUES (?, ?, ?)`, client, jti, exp.Unix()); err != nil {
+	// Nodes sharing a store may both pass the check above; the primary
+	// key lets one insert, and the other, waiting for it, inserts nothing.
+	res, err := tx.ExecContext(ctx, `INSERT INTO oauth_jtis (client_id, jti, expires_at) VALUES (?, ?, ?)
+		ON CONFLICT (client_id, jti) DO NOTHING`, client, jti, exp.Unix())
+	if err != nil {
 		return fmt.Errorf("recording jti: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return ErrReplay
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("recording jti: %w", err)
