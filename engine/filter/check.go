@@ -4,6 +4,7 @@ import (
 	"github.com/expr-lang/expr/ast"
 
 	"github.com/plexus-health/plexus/format/hl7v2"
+	"github.com/plexus-health/plexus/format/x12"
 )
 
 // checkLiterals validates the paths passed as string literals to the
@@ -39,6 +40,8 @@ func (v *literalChecker) Visit(node *ast.Node) {
 		err = checkPath(ident.Value, lit.Value)
 	case "json":
 		_, err = parseJSONPath(lit.Value)
+	case "x12":
+		_, err = x12.ParsePath(lit.Value)
 	default:
 		return
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/format/hl7v2"
+	"github.com/plexus-health/plexus/format/x12"
 )
 
 // env is the environment an expression runs in. Its exported fields are what
@@ -33,6 +34,7 @@ type env struct {
 	Count  func(name string) int      `expr:"count"`
 	Age    func() int                 `expr:"age"`
 	JSON   func(path string) any      `expr:"json"`
+	X12    func(path string) string   `expr:"x12"`
 
 	vm  vm.VM            `expr:"-"`
 	now func() time.Time `expr:"-"`
@@ -44,6 +46,9 @@ type env struct {
 	// doc is the JSON content, decoded on the first json() call.
 	doc     any  `expr:"-"`
 	decoded bool `expr:"-"`
+	// sets are the X12 transaction sets, read on the first x12() call.
+	sets    []*x12.Transaction `expr:"-"`
+	scanned bool               `expr:"-"`
 }
 
 func newEnv(now func() time.Time) *env {
@@ -54,6 +59,7 @@ func newEnv(now func() time.Time) *env {
 	e.Count = e.count
 	e.Age = e.age
 	e.JSON = e.json
+	e.X12 = e.x12
 	return e
 }
 
@@ -82,6 +88,7 @@ func (e *env) reset() {
 	e.Priority = 0
 	e.hl7, e.raw, e.err = nil, nil, nil
 	e.doc, e.decoded = nil, false
+	e.sets, e.scanned = nil, false
 }
 
 // fail records the first error of an evaluation.

@@ -46,6 +46,12 @@
 // For JSON content, json("a.b[0].c") returns the value at a dotted path
 // (string, float64, bool, nil, or a nested list or map), nil when absent.
 //
+// For X12 content (application/edi-x12), x12("2300/CLM-02") returns the
+// value at a loop path (see format/x12's ParsePath) in the first transaction
+// set that has it, "" when none does. It is text: compare amounts as
+// numbers with float(x12("2300/CLM-02")) > 1000, since "900" > "1000" as
+// strings. Interchanges that cannot be read make Match fail.
+//
 // Regular expressions use expr's own operator, compiled once with the
 // expression: field("PID-5.1") matches "^O'?BRIEN$".
 //
