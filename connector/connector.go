@@ -9,11 +9,13 @@
 //   - http: an HTTP POST endpoint, and an HTTP(S) sender.
 //   - file: a directory watcher, and an atomic file writer.
 //   - nats: a NATS JetStream consumer, and a JetStream publisher.
+//   - dicom: a DICOM storage SCP, and a storage SCU.
 //
 // RegisterAll adds them to a registry under those type names.
 package connector
 
 import (
+	"github.com/plexus-health/plexus/connector/dicom"
 	"github.com/plexus-health/plexus/connector/file"
 	"github.com/plexus-health/plexus/connector/http"
 	"github.com/plexus-health/plexus/connector/mllp"
@@ -22,7 +24,7 @@ import (
 )
 
 // RegisterAll registers the source and destination types "mllp", "http",
-// "file" and "nats" in r.
+// "file", "nats" and "dicom" in r.
 func RegisterAll(r *engine.Registry) {
 	r.RegisterSource("mllp", mllp.NewSource)
 	r.RegisterDestination("mllp", mllp.NewDestination)
@@ -32,4 +34,6 @@ func RegisterAll(r *engine.Registry) {
 	r.RegisterDestination("file", file.NewDestination)
 	r.RegisterSource("nats", nats.NewSource)
 	r.RegisterDestination("nats", nats.NewDestination)
+	r.RegisterSource("dicom", dicom.NewSource)
+	r.RegisterDestination("dicom", dicom.NewDestination)
 }

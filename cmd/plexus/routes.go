@@ -3,24 +3,36 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/plexus-health/plexus/api"
+	dicomconn "github.com/plexus-health/plexus/connector/dicom"
+	dicomweb "github.com/plexus-health/plexus/dicom/web"
 	"github.com/plexus-health/plexus/engine/alert"
 	"github.com/plexus-health/plexus/engine/config"
 	"github.com/plexus-health/plexus/engine/node"
 	"github.com/plexus-health/plexus/engine/stats"
+	"github.com/plexus-health/plexus/engine/transform"
 	"github.com/plexus-health/plexus/fhir/repo"
 	"github.com/plexus-health/plexus/fhir/search"
 	fhirserver "github.com/plexus-health/plexus/fhir/server"
 	"github.com/plexus-health/plexus/fhir/validate"
+	"github.com/plexus-health/plexus/mapping/events"
 	"github.com/plexus-health/plexus/platform/accounts"
 	"github.com/plexus-health/plexus/platform/audit"
 	"github.com/plexus-health/plexus/platform/auth"
 	"github.com/plexus-health/plexus/platform/limit"
 	"github.com/plexus-health/plexus/web"
 )
+
+// The DICOM transform steps read the archives the dicom sources share, and
+// derive mapping/events' imaging event.
+func init() {
+	transform.UseImagingStudies(dicomconn.ImagingStudyBundle)
+	transform.UseDICOMEvents(events.FromDICOM)
+}
 
 // surface is the HTTP side of "plexus serve": every route of the admin
 // listener with its authentication, authorization, audit and limits.
@@ -133,6 +145,12 @@ func buildSurface(ctx context.Context, d surfaceDeps) (*surface, error) {
 		apiOpts.Alerts = d.alerts
 	}
 	admin.Handle("/", api.New(d.node, apiOpts))
+	if h, err := dicomWeb(d); err != nil {
+		s.close()
+		return nil, err
+	} else if h != nil {
+		admin.Handle(dicomweb.Prefix+"/", h)
+	}
 	mux.Handle("/", record(audit.AdminAction)(s.accounts.Authenticate(audit.Attribute(
 		limited(accounts.Authorize(s.accounts.Routes(admin)))))))
 
@@ -163,6 +181,30 @@ func buildSurface(ctx context.Context, d surfaceDeps) (*surface, error) {
 	mux.Handle("GET /{$}", ui)
 	s.handler = mux
 	return s, nil
+}
+
+// dicomWeb returns the DICOMweb handler over the archive of the first
+// enabled channel with a dicom source, in configuration order, or nil when
+// there is none. It shares the archive with that source, so what a sender
+// stores is found at once. Instances stored with STOW-RS go to the archive
+// but not through the channel.
+func dicomWeb(d surfaceDeps) (http.Handler, error) {
+	for _, ch := range d.cfg.Channels {
+		if !ch.Enabled || ch.Source.Type != "dicom" {
+			continue
+		}
+		dir, err := dicomconn.ArchiveDir(d.dataDir, ch.Source.Options)
+		if err != nil {
+			return nil, fmt.Errorf("channel %s: %w", ch.Name, err)
+		}
+		arch, err := dicomconn.OpenArchive(dir, d.log)
+		if err != nil {
+			return nil, fmt.Errorf("channel %s: %w", ch.Name, err)
+		}
+		d.log.Info("DICOMweb serves the archive of a dicom source", "path", dicomweb.Prefix, "channel", ch.Name)
+		return dicomweb.New(arch, dicomweb.Options{Logger: d.log}), nil
+	}
+	return nil, nil
 }
 
 // close flushes the audit log. The store stays open: the node owns it.

@@ -24,6 +24,9 @@ type Spec struct {
 	X12Set         *X12SetSpec         `yaml:"x12_set,omitempty"`
 	X12SplitClaims *X12SplitClaimsSpec `yaml:"x12_split_claims,omitempty"`
 	X12ToFHIR      *X12ToFHIRSpec      `yaml:"x12_to_fhir,omitempty"`
+
+	DICOMToImagingStudy *DICOMToImagingStudySpec `yaml:"dicom_to_imagingstudy,omitempty"`
+	DICOMToEvents       *DICOMToEventsSpec       `yaml:"dicom_to_events,omitempty"`
 }
 
 // SetSpec stores a value at a path: set: {path: PID-5.1, value: Doe}.
@@ -107,6 +110,12 @@ func (s *Spec) kind() (string, int) {
 	if s.X12ToFHIR != nil {
 		kinds = append(kinds, "x12_to_fhir")
 	}
+	if s.DICOMToImagingStudy != nil {
+		kinds = append(kinds, "dicom_to_imagingstudy")
+	}
+	if s.DICOMToEvents != nil {
+		kinds = append(kinds, "dicom_to_events")
+	}
 	return strings.Join(kinds, ", "), len(kinds)
 }
 
@@ -127,7 +136,7 @@ func Compile(specs []Spec, tables map[string]map[string]string) (*Pipeline, erro
 			if n > 1 {
 				what = kind
 			}
-			errs = append(errs, &StepError{Index: i, Err: errors.New("a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events, x12_set, x12_split_claims, x12_to_fhir (found " + what + ")")})
+			errs = append(errs, &StepError{Index: i, Err: errors.New("a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events, x12_set, x12_split_claims, x12_to_fhir, dicom_to_imagingstudy, dicom_to_events (found " + what + ")")})
 			continue
 		}
 		st := stage{kind: kind}
@@ -177,6 +186,12 @@ func Compile(specs []Spec, tables map[string]map[string]string) (*Pipeline, erro
 			if s.When == "" {
 				hl7 = false
 			}
+		case "dicom_to_imagingstudy":
+			st.step, err = newDICOMToImagingStudy(s.DICOMToImagingStudy)
+			hl7 = false
+		case "dicom_to_events":
+			st.step, err = newDICOMToEvents(s.DICOMToEvents)
+			hl7 = false
 		}
 		if err != nil {
 			se := &StepError{Index: i, Kind: kind, Err: err}

@@ -19,6 +19,7 @@ const (
 	ResultFinal          = "result.final"
 	ResultCorrected      = "result.corrected"
 	ImmunizationRecorded = "immunization.recorded"
+	ImagingStudyReceived = "imaging.study.received"
 )
 
 // Types lists every event type of the schema, in the order docs/events.md
@@ -29,6 +30,7 @@ var Types = []string{
 	OrderPlaced, OrderCancelled,
 	ResultPreliminary, ResultFinal, ResultCorrected,
 	ImmunizationRecorded,
+	ImagingStudyReceived,
 }
 
 // Event is one canonical event. Its JSON field names are the schema.
@@ -44,7 +46,8 @@ type Event struct {
 	Message    Message `json:"message"`
 	Subject    Subject `json:"subject"`
 	// Data is the payload of the type: *PatientData, *EncounterData,
-	// *MergeData, *OrderData, *ResultData or *ImmunizationData.
+	// *MergeData, *OrderData, *ResultData, *ImmunizationData or
+	// *ImagingData.
 	Data any `json:"data"`
 }
 
@@ -68,6 +71,7 @@ type Subject struct {
 	ServiceRequest   string `json:"service_request,omitempty"`
 	DiagnosticReport string `json:"diagnostic_report,omitempty"`
 	Immunization     string `json:"immunization,omitempty"`
+	ImagingStudy     string `json:"imaging_study,omitempty"`
 }
 
 // Identifier is a business identifier: a CX or EI's value and its

@@ -60,6 +60,11 @@ var Policy = []Rule{
 
 	{Pattern: "GET /api/v1/audit", Roles: auditors},
 
+	// DICOMweb over a dicom source's archive: instances are patient data.
+	{Pattern: "GET /dicomweb/", Roles: readers, Permission: PermPHI},
+	{Pattern: "POST /dicomweb/studies", Roles: operators, Permission: PermPHI},
+	{Pattern: "POST /dicomweb/studies/{study}", Roles: operators, Permission: PermPHI},
+
 	// The operations dashboard (package web). It checks the same roles
 	// itself first, to answer a browser with a page; its message page
 	// shows content (?content=1) only with PermPHI.
