@@ -13,6 +13,7 @@ const (
 	ContentJSON  = "application/json"
 	ContentFHIR  = "application/fhir+json"
 	ContentText  = "text/plain"
+	ContentX12   = "application/edi-x12" // ASC X12 EDI interchanges
 )
 
 // Status is where a message stands in its channel.

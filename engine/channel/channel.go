@@ -26,6 +26,8 @@ type Channel struct {
 	now     func() time.Time
 	dedup   *dedup
 	tracer  trace.Tracer
+	x12Once sync.Once
+	x12     X12 // Spec.X12 with its defaults (x12.go)
 
 	lanes map[string][]*lane // by destination name
 	// transformSpans names the transform span of each destination, in
@@ -200,7 +202,16 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 			span.SetAttributes(attrHL7Type.String(msg.Type), attrHL7Trigger.String(msg.Trigger))
 		}
 	}
-	if refusal == nil && c.dedup != nil && msg.ControlID != "" {
+	var xr *x12Receipt // X12 is checked, and answered, in x12.go
+	if msg.ContentType == engine.ContentX12 {
+		var err error
+		if xr, err = c.x12Receive(ctx, msg); err != nil {
+			fail(span, err)
+			return nil, fmt.Errorf("channel %s: %w", c.spec.Name, err)
+		}
+		refusal = xr.refusal
+	}
+	if refusal == nil && c.dedup != nil && msg.ControlID != "" && xr == nil {
 		dupKey = dedupKey(msg.SendingApp, msg.SendingFacility, msg.ControlID)
 		if c.dedup.check(dupKey, msg.ReceivedAt) {
 			msg.Status = engine.StatusDuplicate
@@ -233,6 +244,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 		if dupKey != "" {
 			c.dedup.forget(dupKey)
 		}
+		xr.forget(ctx)
 		fail(span, err)
 		c.log.Error("message not stored; sender not acknowledged", "trace_id", msg.TraceID, "control_id", msg.ControlID, "err", err)
 		return nil, fmt.Errorf("channel %s: %w", c.spec.Name, err)
@@ -255,7 +267,12 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 		c.lanes[d.Destination][d.Lane].poke(msg.Priority > c.spec.Priority)
 	}
 	rctx, rs := c.child(ctx, recording, "reply")
-	reply := c.reply(rctx, msg, rec, refusal, routeFailed)
+	var reply *engine.Reply
+	if xr != nil {
+		reply = c.x12Reply(rctx, msg, xr, refusal)
+	} else {
+		reply = c.reply(rctx, msg, rec, refusal, routeFailed)
+	}
 	if rs.IsRecording() && reply.Code != "" {
 		rs.SetAttributes(attribute.String("hl7.ack.code", reply.Code))
 	}

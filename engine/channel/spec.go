@@ -51,6 +51,10 @@ type Spec struct {
 	DedupWindow         time.Duration // 0 disables duplicate suppression
 	RetainContent       time.Duration // 0 keeps content forever
 	RetainMetadata      time.Duration // 0 keeps metadata forever
+	// X12 checks and answers X12 interchanges (see x12.go); nil uses
+	// X12AckAuto, no partners, DefaultX12DuplicateWindow and control
+	// numbers in memory.
+	X12 *X12
 
 	// Tracer makes the spans of each message's trace (see trace.go); nil
 	// makes none, and messages then have no trace ID.
