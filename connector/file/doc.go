@@ -24,8 +24,12 @@
 // With split, a file is read as a stream of HL7 v2 messages, each starting
 // at an MSH segment; batch envelopes (FHS, BHS, BTS, FTS) are skipped.
 // Without it, the whole file is one message, whose content type is
-// content_type, or if that is empty HL7 v2 when it starts with MSH, JSON
-// when it is valid JSON, and text/plain otherwise.
+// content_type, or if that is empty HL7 v2 when it starts with MSH, X12
+// (application/edi-x12) when it starts with an ISA segment, JSON when it is
+// valid JSON, and text/plain otherwise. The TA1/999 answers to an X12 file
+// are not written anywhere (a refused interchange's verdict is the error
+// of its journaled message); a refused or duplicate interchange sends the
+// file to error_dir.
 //
 // A file is never lost. It is moved to done_dir only after every message
 // in it was journaled (the engine's Receive returned), and to error_dir,

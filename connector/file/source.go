@@ -390,10 +390,16 @@ func (s *Source) contentType(data []byte) string {
 	switch {
 	case bytes.HasPrefix(trimmed, []byte("MSH")):
 		return engine.ContentHL7v2
+	case len(trimmed) > 4 && bytes.HasPrefix(trimmed, []byte("ISA")) && !isAlnum(trimmed[3]):
+		return engine.ContentX12
 	case json.Valid(data):
 		return engine.ContentJSON
 	}
 	return engine.ContentText
+}
+
+func isAlnum(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 var _ engine.Source = (*Source)(nil)

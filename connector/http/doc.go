@@ -21,16 +21,16 @@
 //
 // The default content_types are application/hl7-v2,
 // x-application/hl7-v2+er7, text/*, application/json, application/*+json,
-// application/xml and application/*+xml. A pattern's "*" stands for any
+// application/xml, application/*+xml and application/edi-x12. A pattern's "*" stands for any
 // characters except "/".
 //
 // The body's content type for the engine follows the request's
 // Content-Type: application/hl7-v2 (and x-application/hl7-v2+er7) is HL7
 // v2; text/plain is HL7 v2 when the body starts with an MSH segment and
 // plain text otherwise; application/json is JSON; any other type is passed
-// on as it is. Without a Content-Type the body is sniffed: an MSH segment
-// makes it HL7 v2, valid JSON makes it JSON, and anything else is refused
-// with 415.
+// on as it is (application/edi-x12 is X12). Without a Content-Type the body
+// is sniffed: an MSH segment makes it HL7 v2, an ISA segment X12, valid JSON
+// makes it JSON, and anything else is refused with 415.
 //
 // The answer is sent only after the engine has journaled the message:
 //
@@ -41,6 +41,13 @@
 //     engine stored but answered AE, such as one waiting for a downstream
 //     answer in after_delivery mode, also gets 400: resending it would only
 //     make a duplicate.)
+//   - X12: the engine's TA1 and/or 999 as the body, Content-Type
+//     application/edi-x12; status 200 when the interchange is accepted,
+//     422 when it is refused (envelope or set errors, a duplicate
+//     interchange control number, a transform that failed), with the
+//     answer saying why. An X12 message the engine answers with no body
+//     (ack: none, an incoming 999 or TA1, bytes that are not X12) gets the
+//     JSON answer below.
 //   - other content: {"id": <journal ID>, "status": "accepted"} with 200,
 //     or "rejected" with 400.
 //   - 503 with Retry-After when the engine could not store the message

@@ -41,6 +41,7 @@ var DefaultContentTypes = []string{
 	"text/*",
 	"application/json", "application/*+json",
 	"application/xml", "application/*+xml",
+	"application/edi-x12",
 }
 
 // readHeaderTimeout bounds reading request headers: a client that cannot
@@ -282,8 +283,8 @@ func (s *Source) serve(w nethttp.ResponseWriter, r *nethttp.Request) {
 	}
 	ct := contentType(media, body)
 	if media == "" && (ct == "" || !s.accepts(ct)) {
-		log.Info("http request refused: no Content-Type, and the body is neither HL7 v2 nor JSON", "size", len(body))
-		nethttp.Error(w, "Content-Type required: the body is neither HL7 v2 nor JSON", nethttp.StatusUnsupportedMediaType)
+		log.Info("http request refused: no Content-Type, and the body is neither HL7 v2, X12 nor JSON", "size", len(body))
+		nethttp.Error(w, "Content-Type required: the body is neither HL7 v2, X12 nor JSON", nethttp.StatusUnsupportedMediaType)
 		return
 	}
 
@@ -306,6 +307,17 @@ func (s *Source) serve(w nethttp.ResponseWriter, r *nethttp.Request) {
 		"message_id", reply.MessageID, "code", reply.Code, "status", status)
 	if ct == engine.ContentHL7v2 {
 		w.Header().Set("Content-Type", cmp.Or(reply.ContentType, engine.ContentHL7v2))
+		w.WriteHeader(status)
+		w.Write(reply.Body)
+		return
+	}
+	if ct == engine.ContentX12 && len(reply.Body) > 0 {
+		// The TA1 and 999 answers; a refused interchange gets 422, as
+		// its HTTP request was well-formed.
+		if status != nethttp.StatusOK {
+			status = nethttp.StatusUnprocessableEntity
+		}
+		w.Header().Set("Content-Type", cmp.Or(reply.ContentType, engine.ContentX12))
 		w.WriteHeader(status)
 		w.Write(reply.Body)
 		return
@@ -354,6 +366,8 @@ func contentType(media string, body []byte) string {
 		switch {
 		case looksHL7(body):
 			return engine.ContentHL7v2
+		case looksX12(body):
+			return engine.ContentX12
 		case json.Valid(body):
 			return engine.ContentJSON
 		}
@@ -368,6 +382,18 @@ func looksHL7(body []byte) bool {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	body = bytes.TrimLeft(body, " \t\r\n")
 	return len(body) > 3 && string(body[:3]) == "MSH"
+}
+
+// looksX12 reports whether body starts with an ISA segment, after a
+// byte-order mark and white space.
+func looksX12(body []byte) bool {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	body = bytes.TrimLeft(body, " \t\r\n")
+	return len(body) > 4 && string(body[:3]) == "ISA" && !isAlnum(body[3])
+}
+
+func isAlnum(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 // accepted reports whether the reply accepts the message: for HL7 v2 the

@@ -233,6 +233,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 			c.dedup.forget(dupKey)
 			dupKey = ""
 		}
+		xr.forget(ctx) // likewise for an X12 interchange's control number
 	} else if msg.Status == engine.StatusReceived && len(rec.Deliveries) == 0 {
 		msg.Status = engine.StatusDelivered // nothing to deliver
 	}
