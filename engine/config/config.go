@@ -141,6 +141,7 @@ type Channel struct {
 	Transform           []transform.Spec `yaml:"transform"`
 	Dedup               Dedup            `yaml:"dedup"`
 	Retention           Retention        `yaml:"retention"`
+	X12                 X12              `yaml:"x12"` // see x12.go
 	Destinations        []*Destination   `yaml:"destinations"`
 
 	// Compiled forms of the fields above, set by Load.
@@ -258,6 +259,7 @@ func (ch *Channel) setDefaults() {
 	ch.Enabled = true
 	ch.Response = AfterCommit
 	ch.Dedup.Window = DefaultDedupWindow
+	ch.X12.DuplicateWindow = DefaultX12DuplicateWindow
 }
 
 func (d *Destination) setDefaults() {

@@ -229,6 +229,7 @@ func (c *checker) channel() {
 	ch.Match = c.expression(".filter", ch.Filter)
 	ch.Pipeline = c.transform(".transform", ch.Transform)
 
+	c.x12()
 	if r := ch.Retention; r.Content > 0 && r.Metadata > 0 && r.Content > r.Metadata {
 		c.problem(".retention.content", "must not be longer than metadata (%s): content is pruned first", days(r.Metadata))
 	}
