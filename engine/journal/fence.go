@@ -2,9 +2,7 @@ package journal
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/plexus-health/plexus/platform/store"
 )
@@ -26,31 +24,22 @@ var ErrFenced = errors.New("journal: the partition's lease is no longer held; ou
 
 // RecordFenced stores the outcome of a delivery attempt, like Record, but
 // only if the lease f still has the same holder and token, checked in the
-// same transaction. On PostgreSQL the check locks the lease row (FOR
-// SHARE) until the transaction ends, so another node cannot claim the
-// partition, read the queue and find the delivery still pending between
-// the check and the commit; SQLite has a single writer and needs no lock.
+// same transaction (see fenceCondition). A delivery that does not exist is
+// reported as fenced off too.
 func (j *Journal) RecordFenced(ctx context.Context, o Outcome, f Fence) error {
 	return j.record(ctx, o, f)
 }
 
-// checkFence returns ErrFenced unless the lease row still carries f.
-func checkFence(ctx context.Context, tx *sql.Tx, dialect store.Dialect, f Fence) error {
-	q := `SELECT holder, token FROM cluster_leases WHERE partition = ?`
-	if dialect == store.Postgres {
-		q += ` FOR SHARE`
+// fenceCondition is the clause the delivery's update takes under a fence:
+// it updates nothing unless the lease row carries the fence's holder and
+// token (three more arguments: partition, holder, token). On PostgreSQL the
+// row is locked FOR SHARE until the transaction ends, so another node
+// cannot claim the partition, read the queue and find the delivery still
+// pending between the check and the commit; SQLite has a single writer and
+// needs no lock.
+func fenceCondition(d store.Dialect) string {
+	if d == store.Postgres {
+		return ` AND EXISTS (SELECT 1 FROM cluster_leases WHERE partition = ? AND holder = ? AND token = ? FOR SHARE)`
 	}
-	var holder string
-	var token int64
-	err := tx.QueryRowContext(ctx, q, f.Partition).Scan(&holder, &token)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrFenced
-	}
-	if err != nil {
-		return fmt.Errorf("journal: checking the lease of %s: %w", f.Partition, err)
-	}
-	if holder != f.Holder || token != f.Token {
-		return ErrFenced
-	}
-	return nil
+	return ` AND EXISTS (SELECT 1 FROM cluster_leases WHERE partition = ? AND holder = ? AND token = ?)`
 }

@@ -101,25 +101,33 @@ func (j *Journal) record(ctx context.Context, o Outcome, f Fence) error {
 		return fmt.Errorf("journal: sealing response: %w", err)
 	}
 	return j.c.Do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if f != (Fence{}) {
-			if err := checkFence(ctx, tx, j.db.Dialect, f); err != nil {
-				return err
-			}
-		}
 		now := j.now().UnixMicro()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO attempts (delivery_id, attempt, started_at, duration_us, outcome, error, response_status, response)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, o.DeliveryID, o.Attempt, o.Started.UnixMicro(), o.Duration.Microseconds(),
-			o.Status, o.Error, o.ResponseStatus, nullable(response)); err != nil {
-			return fmt.Errorf("journal: recording attempt: %w", err)
-		}
 		next := now
 		if o.Status == Pending {
 			next = o.NextAttemptAt.UnixMicro()
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ?,
-			last_error = ?, response_status = ? WHERE id = ?`,
-			o.Status, o.Attempt, next, now, o.Error, o.ResponseStatus, o.DeliveryID); err != nil {
+		// The delivery's update goes first: under a fence it carries the
+		// lease check (fence.go), which costs no statement of its own.
+		update := `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ?,
+			last_error = ?, response_status = ? WHERE id = ?`
+		args := []any{o.Status, o.Attempt, next, now, o.Error, o.ResponseStatus, o.DeliveryID}
+		if f != (Fence{}) {
+			update += fenceCondition(j.db.Dialect)
+			args = append(args, f.Partition, f.Holder, f.Token)
+		}
+		res, err := tx.ExecContext(ctx, update, args...)
+		if err != nil {
 			return fmt.Errorf("journal: updating delivery: %w", err)
+		}
+		if f != (Fence{}) {
+			if n, err := res.RowsAffected(); err == nil && n == 0 {
+				return ErrFenced
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO attempts (delivery_id, attempt, started_at, duration_us, outcome, error, response_status, response)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, o.DeliveryID, o.Attempt, o.Started.UnixMicro(), o.Duration.Microseconds(),
+			o.Status, o.Error, o.ResponseStatus, nullable(response)); err != nil {
+			return fmt.Errorf("journal: recording attempt: %w", err)
 		}
 		if o.Status == Pending {
 			return nil
