@@ -11,10 +11,11 @@ func TestRegisterAll(t *testing.T) {
 	r := engine.NewRegistry()
 	RegisterAll(r)
 	sources := map[string]string{
-		"mllp": "listen: 127.0.0.1:0",
-		"http": "listen: 127.0.0.1:0",
-		"file": "dir: " + t.TempDir(),
-		"nats": "{url: nats://127.0.0.1:4222, stream: IN, consumer: plexus}",
+		"mllp":  "listen: 127.0.0.1:0",
+		"http":  "listen: 127.0.0.1:0",
+		"file":  "dir: " + t.TempDir(),
+		"nats":  "{url: nats://127.0.0.1:4222, stream: IN, consumer: plexus}",
+		"dicom": "{listen: 127.0.0.1:0, ae_title: PLEXUS}",
 	}
 	for typ, opts := range sources {
 		f, err := r.Source(typ)
@@ -26,10 +27,11 @@ func TestRegisterAll(t *testing.T) {
 		}
 	}
 	destinations := map[string]string{
-		"mllp": "address: 127.0.0.1:2575",
-		"http": "url: http://127.0.0.1:8080/",
-		"file": "dir: " + t.TempDir(),
-		"nats": "{url: nats://127.0.0.1:4222, subject: plexus.out}",
+		"mllp":  "address: 127.0.0.1:2575",
+		"http":  "url: http://127.0.0.1:8080/",
+		"file":  "dir: " + t.TempDir(),
+		"nats":  "{url: nats://127.0.0.1:4222, subject: plexus.out}",
+		"dicom": "{address: 127.0.0.1:104, called_ae: PACS}",
 	}
 	for typ, opts := range destinations {
 		f, err := r.Destination(typ)

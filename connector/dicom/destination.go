@@ -128,8 +128,13 @@ func (d *Destination) Deliver(ctx context.Context, out *engine.Outbound) (*engin
 	case errors.As(err, &st) && warning(st.Status):
 		return &engine.Response{Status: fmt.Sprintf("warning 0x%04X", st.Status), Body: []byte(st.Comment)}, nil
 	case errors.As(err, &st):
-		d.log.Info("dicom destination: store refused", "message_id", out.MessageID, "status", fmt.Sprintf("0x%04X", st.Status))
-		return &engine.Response{Status: fmt.Sprintf("0x%04X", st.Status), Body: []byte(st.Comment)}, engine.Permanent(err)
+		resp := &engine.Response{Status: fmt.Sprintf("0x%04X", st.Status), Body: []byte(st.Comment)}
+		if st.Status&0xFF00 == dimse.StatusOutOfResources {
+			// Refused for now (disk full, a busy archive): worth retrying.
+			return resp, err
+		}
+		d.log.Info("dicom destination: store refused", "message_id", out.MessageID, "status", resp.Status)
+		return resp, engine.Permanent(err)
 	default:
 		// The association is in an unknown state: start afresh.
 		d.drop()

@@ -26,9 +26,10 @@
 //	  calling_ae: PLEXUS             # default PLEXUS
 //	  timeout: 30s                   # connecting, negotiating, each store
 //
-// A success or warning status is success. Any other status is permanent:
-// the peer refused this instance and would refuse it again. A connection
-// or association failure is retried. The association stays open between
+// A success or warning status is success. An out-of-resources status
+// (0xA7xx) is retried, as are connection and association failures. Any
+// other status is permanent: the peer refused this instance and would
+// refuse it again, so it goes to the dead-letter queue at once. The association stays open between
 // deliveries and is negotiated again when an instance needs a presentation
 // context (SOP class and transfer syntax) it lacks.
 package dicom
