@@ -179,7 +179,7 @@ func TestVerifyNamesFirstBrokenRecord(t *testing.T) {
 		{"deleted first", []string{`DELETE FROM audit WHERE seq = 1`}, 2, BrokenGap},
 		{"deleted and renumbered", []string{`DELETE FROM audit WHERE seq = 6`, `UPDATE audit SET seq = seq - 1 WHERE seq > 6`}, 6, BrokenPrev},
 		{"reordered", []string{`UPDATE audit SET seq = 100 WHERE seq = 2`, `UPDATE audit SET seq = 2 WHERE seq = 3`, `UPDATE audit SET seq = 3 WHERE seq = 100`}, 2, BrokenPrev},
-		{"hash rewritten", []string{`UPDATE audit SET hash = zeroblob(32) WHERE seq = 8`}, 8, BrokenHash},
+		{"hash rewritten", []string{`UPDATE audit SET hash = prev_hash WHERE seq = 8`}, 8, BrokenHash},
 		{"inserted", []string{`INSERT INTO audit SELECT 11, at, principal, subject, token_id, remote, method, action, resource_type, resource_id, path, query, status, outcome, prev_hash, hash FROM audit WHERE seq = 10`}, 11, BrokenPrev},
 	}
 	for _, tc := range cases {
