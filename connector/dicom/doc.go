@@ -6,7 +6,10 @@
 // small JSON descriptor of it (content type ContentDescriptor), never the
 // pixel data, which stays in the archive. The C-STORE is answered with
 // success only once the channel has journaled the descriptor; when the
-// journal cannot store it the sender gets 0xA700 and sends again.
+// journal cannot store it the sender gets 0xA700 and sends again. The
+// messages carry no HL7 metadata (type, trigger, control ID stay empty):
+// filters read the descriptor, json("modality") == "CT". The message's
+// remote is the calling AE title.
 //
 //	source:
 //	  type: dicom
