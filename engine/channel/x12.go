@@ -132,7 +132,7 @@ func (c *Channel) x12Receive(ctx context.Context, msg *engine.Message) (*x12Rece
 		case v.Note == "025":
 			dup++
 		case refused == "":
-			refused = v.Summary()
+			refused = x12Verdict(v)
 			if errs := v.AllErrors(); len(errs) > 0 {
 				refused += ": " + errs[0].Error()
 				if len(errs) > 1 {
@@ -159,6 +159,38 @@ func (c *Channel) x12Receive(ctx context.Context, msg *engine.Message) (*x12Rece
 		cc.forget(ctx)
 	}
 	return xr, nil
+}
+
+// x12Verdict is the verdict on a refused interchange in one line, like
+// its Summary but with only the codes the checker wrote: a functional ID
+// or set ID is named only when it has the form of one, since in a broken
+// interchange those elements may hold any text, and the verdict is logged.
+func x12Verdict(v *x12.InterchangeResult) string {
+	code := func(s string, n int, digits bool) string {
+		ok := len(s) == n
+		for i := 0; ok && i < len(s); i++ {
+			ok = s[i] >= '0' && s[i] <= '9' || !digits && s[i] >= 'A' && s[i] <= 'Z'
+		}
+		if !ok {
+			return "?"
+		}
+		return s
+	}
+	var b strings.Builder
+	b.WriteString("TA1 " + code(v.Note, 3, true))
+	for _, g := range v.Groups {
+		b.WriteString("; GS " + code(g.FunctionalID, 2, false) + " " + g.Status())
+		if len(g.Codes) > 0 {
+			b.WriteString(" [" + strings.Join(g.Codes, " ") + "]")
+		}
+		for _, t := range g.Transactions {
+			b.WriteString("; ST " + code(t.ID, 3, true) + " " + t.Status())
+			if len(t.Codes) > 0 {
+				b.WriteString(" [" + strings.Join(t.Codes, " ") + "]")
+			}
+		}
+	}
+	return b.String()
 }
 
 // x12Metadata fills msg's header fields from the first transaction set.
