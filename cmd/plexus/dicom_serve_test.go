@@ -166,5 +166,41 @@ channels:
 	if status, _ = get(http.DefaultClient, "/dicomweb/studies"); status != http.StatusUnauthorized {
 		t.Errorf("QIDO-RS without credentials: %d, want 401", status)
 	}
+	// The policy: reads need a reader role and phi, STOW-RS an operator
+	// and phi.
+	key := func(name string, args ...string) *http.Client {
+		t.Helper()
+		code, out, errOut := runPlexus(t, append([]string{"apikeys", "create", name, "--data", filepath.Join(dir, "data")}, args...)...)
+		if code != 0 {
+			t.Fatalf("apikeys create %s: %d %s", name, code, errOut)
+		}
+		return &http.Client{Transport: keyTransport{strings.TrimSpace(out)}}
+	}
+	viewer := key("viewer", "--role", "viewer")
+	reader := key("reader", "--role", "viewer", "--phi")
+	operator := key("operator", "--role", "operator", "--phi")
+	stow := func(c *http.Client) int {
+		t.Helper()
+		req, _ := http.NewRequest("POST", "http://"+p.admin+"/dicomweb/studies", strings.NewReader("--b--\r\n"))
+		req.Header.Set("Content-Type", `multipart/related; type="application/dicom"; boundary=b`)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if status, _ = get(viewer, "/dicomweb/studies"); status != http.StatusForbidden {
+		t.Errorf("QIDO-RS as a viewer without phi: %d, want 403", status)
+	}
+	if status, _ = get(reader, "/dicomweb/studies"); status != 200 {
+		t.Errorf("QIDO-RS as a viewer with phi: %d, want 200", status)
+	}
+	if status = stow(reader); status != http.StatusForbidden {
+		t.Errorf("STOW-RS as a viewer with phi: %d, want 403", status)
+	}
+	if status = stow(operator); status == http.StatusForbidden || status == http.StatusUnauthorized {
+		t.Errorf("STOW-RS as an operator with phi: %d, want it let through", status)
+	}
 	p.stop(t)
 }

@@ -110,7 +110,7 @@ func (d *Destination) Deliver(ctx context.Context, out *engine.Outbound) (*engin
 	for try := 0; ; try++ {
 		reused := d.assoc != nil
 		var a *dimse.Association
-		a, err = d.association(ctx, desc.SOPClassUID, ts)
+		a, err = d.association(ctx, out.MessageID, desc.SOPClassUID, ts)
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +152,7 @@ func warning(status uint16) bool {
 // for the SOP class in the transfer syntax, negotiating a new one (with
 // the contexts of the old one too, so that alternating classes do not
 // renegotiate each time) when the open one lacks it. Called with d.mu held.
-func (d *Destination) association(ctx context.Context, sopClass, ts string) (*dimse.Association, error) {
+func (d *Destination) association(ctx context.Context, messageID int64, sopClass, ts string) (*dimse.Association, error) {
 	if d.assoc != nil {
 		if _, ok := contextFor(d.assoc, sopClass, ts); ok {
 			return d.assoc, nil
@@ -171,10 +171,11 @@ func (d *Destination) association(ctx context.Context, sopClass, ts string) (*di
 	if err != nil {
 		var rj *dimse.AssociateRJ
 		if errors.As(err, &rj) && rj.Result == 1 {
-			// Rejected permanently (wrong AE titles, for example): every
-			// message would be, until the configuration changes. Retrying
-			// lets the queue hold them until then.
-			d.log.Warn("dicom destination: association rejected permanently", "reason", rj.Error())
+			// A permanent rejection (AE titles the peer does not know)
+			// refuses every instance alike until the configuration is
+			// fixed: retried, so the queue holds them until then, and
+			// logged so the operator sees why.
+			d.log.Warn("dicom destination: association rejected permanently", "message_id", messageID, "reason", rj.Error())
 		}
 		return nil, fmt.Errorf("dicom destination: %w", err)
 	}

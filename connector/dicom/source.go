@@ -114,6 +114,11 @@ func NewSource(env engine.Env, opts engine.Options) (engine.Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Descriptors name the archive by an absolute path, which the
+	// destination and the steps read whatever their working directory.
+	if dir, err = filepath.Abs(dir); err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
 	log := env.Logger
 	if log == nil {
 		log = slog.Default()
