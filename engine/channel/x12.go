@@ -249,8 +249,8 @@ func (c *Channel) x12Reply(ctx context.Context, msg *engine.Message, xr *x12Rece
 			vc.AckRequested = false
 		}
 		n := 1
-		if vc.AckRequested && vc.Note == "000" {
-			n = 2
+		if vc.AckRequested && vc.Note == "000" && cfg.Ack != X12AckTA1 {
+			n = 2 // the TA1, then the 999
 		}
 		first, err := cfg.Control.Next(ctx, vc.Sender, vc.Receiver, n)
 		if err == nil {
