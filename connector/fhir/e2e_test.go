@@ -171,6 +171,9 @@ func TestMLLPToFHIRStore(t *testing.T) {
     destinations:
       - name: store
         type: fhir-store
+        # Per patient in order, patients in parallel: one Bundle's
+        # conversion and validation overlap another's write.
+        order: {mode: key, key: PID-3.1, lanes: 4}
         retry: {max_attempts: 3, initial_backoff: 10ms, max_backoff: 50ms}
 `, addr)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
