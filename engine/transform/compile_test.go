@@ -14,9 +14,9 @@ func TestCompileErrors(t *testing.T) {
 		steps string
 		want  string
 	}{
-		{"no kind", `- when: has("NTE")`, `transform[0]: a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events, x12_set, x12_split_claims, x12_to_fhir (found no kind)`},
-		{"two kinds", `- {set: {path: PID-2, value: A}, copy: {from: PID-3, to: PID-2}}`, `transform[0]: a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events, x12_set, x12_split_claims, x12_to_fhir (found set, copy)`},
-		{"null to_json", `- to_json:`, `transform[0]: a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events, x12_set, x12_split_claims, x12_to_fhir (found no kind)`},
+		{"no kind", `- when: has("NTE")`, `transform[0]: a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events, x12_set, x12_split_claims, x12_to_fhir, dicom_to_imagingstudy, dicom_to_events (found no kind)`},
+		{"two kinds", `- {set: {path: PID-2, value: A}, copy: {from: PID-3, to: PID-2}}`, `transform[0]: a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events, x12_set, x12_split_claims, x12_to_fhir, dicom_to_imagingstudy, dicom_to_events (found set, copy)`},
+		{"null to_json", `- to_json:`, `transform[0]: a step needs exactly one of set, copy, delete, map, to_json, v2_to_fhir, v2_to_events, x12_set, x12_split_claims, x12_to_fhir, dicom_to_imagingstudy, dicom_to_events (found no kind)`},
 		{"set without path", `- set: {value: A}`, `transform[0].set.path: a path is required`},
 		{"set bad path", `- set: {path: PID5, value: A}`, `transform[0].set.path: bad path "PID5": expected '-' and a field number after the segment name`},
 		{"set segment only", `- set: {path: PID, value: A}`, `transform[0].set.path: path "PID" must name a field`},
