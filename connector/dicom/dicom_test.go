@@ -103,7 +103,7 @@ func store(t testing.TB, addr, calling, called string, files ...string) []error 
 
 // channelNode runs a node with a journal on SQLite in a temporary
 // directory and the channels of cfg (a YAML text).
-func channelNode(t *testing.T, cfg string) (*node.Node, string) {
+func channelNode(t testing.TB, cfg string) (*node.Node, string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -130,7 +130,7 @@ func channelNode(t *testing.T, cfg string) (*node.Node, string) {
 
 // waitQueue waits until the destination's queue holds nothing pending and
 // returns how many deliveries were dead-lettered.
-func waitQueue(t *testing.T, n *node.Node, channel, dest string) int64 {
+func waitQueue(t testing.TB, n *node.Node, channel, dest string) int64 {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
