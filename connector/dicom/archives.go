@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/plexus-health/plexus/dicom/archive"
@@ -53,12 +54,42 @@ func OpenArchive(dir string, log *slog.Logger) (*archive.Archive, error) {
 	return a, nil
 }
 
-// Study returns the instances of a study held in the archive in dir, for
-// the dicom_to_imagingstudy transform step (transform.UseDICOMStudies).
-func Study(dir, studyUID string) ([]archive.Instance, error) {
-	a, err := OpenArchive(dir, nil)
+// opened returns the archive the process opened in dir, or nil. Descriptors
+// come from the journal, but a channel could be fed one by another source:
+// a directory that no dicom source opened is never read on their word.
+func opened(dir string) *archive.Archive {
+	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, err
+		return nil
+	}
+	archives.Lock()
+	defer archives.Unlock()
+	return archives.byDir[abs]
+}
+
+// archived reports whether path is an instance file inside an archive the
+// process opened.
+func archived(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil || !strings.HasSuffix(abs, ".dcm") {
+		return false
+	}
+	archives.Lock()
+	defer archives.Unlock()
+	for dir := range archives.byDir {
+		if rel, err := filepath.Rel(dir, abs); err == nil && filepath.IsLocal(rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// Study returns the instances of a study held in the archive in dir, which
+// a dicom source of this process (or OpenArchive) must have opened.
+func Study(dir, studyUID string) ([]archive.Instance, error) {
+	a := opened(dir)
+	if a == nil {
+		return nil, fmt.Errorf("dicom archive: no dicom source of this node stores in %s", dir)
 	}
 	inst := a.Study(studyUID)
 	if len(inst) == 0 {

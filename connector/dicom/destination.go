@@ -86,6 +86,9 @@ func (d *Destination) Deliver(ctx context.Context, out *engine.Outbound) (*engin
 	if err != nil {
 		return nil, engine.Permanent(err)
 	}
+	if !archived(desc.Path) {
+		return nil, engine.Permanent(errors.New("dicom destination: the descriptor's path is not an instance in an archive of this node"))
+	}
 	data, err := os.ReadFile(desc.Path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {

@@ -310,8 +310,14 @@ func TestDestinationOutcomes(t *testing.T) {
 	mismatch.SOPInstanceUID = "1.2.3.4.5"
 	mismatchRaw, _ := json.Marshal(mismatch)
 	gone := *d
-	gone.Path = filepath.Join(t.TempDir(), "gone.dcm")
+	gone.Path = filepath.Join(d.Archive, d.StudyInstanceUID, d.SeriesInstanceUID, "1.2.3.dcm")
 	goneRaw, _ := json.Marshal(gone)
+	outside := *d
+	outside.Path = filepath.Join(t.TempDir(), "x.dcm")
+	if err := os.WriteFile(outside.Path, mustRead(t, d.Path), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	outsideRaw, _ := json.Marshal(outside)
 
 	tests := []struct {
 		name      string
@@ -328,6 +334,7 @@ func TestDestinationOutcomes(t *testing.T) {
 		{name: "nobody listening", addr: freeAddr(t), payload: raw, wantErr: true},
 		{name: "not a descriptor", addr: okAddr, payload: []byte("MSH|^~\\&|"), wantErr: true, permanent: true},
 		{name: "instance gone from the archive", addr: okAddr, payload: goneRaw, wantErr: true, permanent: true},
+		{name: "file outside every archive", addr: okAddr, payload: outsideRaw, wantErr: true, permanent: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -492,7 +499,10 @@ func TestImagingStudyBundle(t *testing.T) {
 	missing := *d
 	missing.StudyInstanceUID = "1.2.3.999"
 	mraw, _ := json.Marshal(missing)
-	for name, in := range map[string][]byte{"not JSON": []byte("{"), "study not archived": mraw, "empty": nil} {
+	unopened := *d
+	unopened.Archive = t.TempDir()
+	uraw, _ := json.Marshal(unopened)
+	for name, in := range map[string][]byte{"not JSON": []byte("{"), "study not archived": mraw, "archive no source opened": uraw, "empty": nil} {
 		if _, err := dicomconn.ImagingStudyBundle(in, ""); err == nil {
 			t.Errorf("%s: no error", name)
 		}
@@ -515,4 +525,13 @@ func FuzzParseDescriptor(f *testing.F) {
 			t.Fatalf("accepted %+v", d)
 		}
 	})
+}
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
