@@ -3,6 +3,8 @@ package dicom_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -534,4 +536,76 @@ func mustRead(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestSourceTLS: with a tls section the source negotiates associations
+// over TLS only, and with client_ca only with a client certificate.
+func TestSourceTLS(t *testing.T) {
+	pki := conntest.NewPKI(t)
+	src, err := dicomconn.NewSource(conntest.Env(t, nil), conntest.Options(fmt.Sprintf(
+		`{listen: "127.0.0.1:0", ae_title: PLEXUS, tls: {cert: %q, key: %q, client_ca: %q}}`, pki.ServerCert, pki.ServerKey, pki.CA)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Start(context.Background(), &conntest.Receiver{}); err != nil {
+		t.Fatal(err)
+	}
+	defer src.Stop(context.Background())
+	addr := src.(*dicomconn.Source).Addr().String()
+
+	rq, err := dimse.AppendPDU(nil, &dimse.Associate{
+		ProtocolVersion: 1, CalledAE: "PLEXUS", CallingAE: "MODALITY", ApplicationContext: dimse.ApplicationContext,
+		MaxPDULength: 16384, ImplementationClassUID: dicom.ImplementationClassUID,
+		Contexts: []dimse.PresentationContext{{ID: 1, AbstractSyntax: dimse.VerificationSOPClass, TransferSyntaxes: []string{dicom.ImplicitVRLittleEndian}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// associate sends the request over conn and reports whether it was
+	// accepted.
+	associate := func(conn net.Conn) error {
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(30 * time.Second))
+		if _, err := conn.Write(rq); err != nil {
+			return err
+		}
+		pdu, err := dimse.ReadPDU(conn, 1<<20)
+		if err != nil {
+			return err
+		}
+		if ac, ok := pdu.(*dimse.Associate); !ok || !ac.Accept {
+			return fmt.Errorf("answer %T %+v", pdu, pdu)
+		}
+		return nil
+	}
+	roots := x509.NewCertPool()
+	caPEM, err := os.ReadFile(pki.CA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots.AppendCertsFromPEM(caPEM)
+	cert, err := tls.LoadX509KeyPair(pki.ClientCert, pki.ClientKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := associate(conn); err != nil {
+		t.Errorf("over TLS with a client certificate: %v", err)
+	}
+	if conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: roots}); err == nil {
+		if err := associate(conn); err == nil {
+			t.Error("over TLS without a client certificate: accepted")
+		}
+	}
+	plain, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := associate(plain); err == nil {
+		t.Error("over plain TCP: accepted")
+	}
 }

@@ -18,6 +18,10 @@
 //	  calling_aes: [CT01, PACS]  # optional; empty: any calling AE
 //	  archive: /var/lib/plexus/dicom  # default <data_dir>/dicom
 //	  max_pdu: 262144            # largest PDU accepted; default 256 KiB
+//	  tls:                       # optional: DICOM over TLS
+//	    cert: server.crt
+//	    key: server.key
+//	    client_ca: ca.crt        # optional; requires client certificates
 //
 // The destination is a storage SCU: it reads the instance a descriptor
 // names from the archive and stores it, byte for byte, with C-STORE:
@@ -34,5 +38,6 @@
 // other status is permanent: the peer refused this instance and would
 // refuse it again, so it goes to the dead-letter queue at once. The association stays open between
 // deliveries and is negotiated again when an instance needs a presentation
-// context (SOP class and transfer syntax) it lacks.
+// context (SOP class and transfer syntax) it lacks. The destination speaks
+// plain TCP only: package dicom/dimse dials without TLS.
 package dicom

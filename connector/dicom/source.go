@@ -2,6 +2,7 @@ package dicom
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/plexus-health/plexus/dicom/archive"
 	"github.com/plexus-health/plexus/dicom/dimse"
 	"github.com/plexus-health/plexus/engine"
+	"github.com/plexus-health/plexus/platform/tlsconfig"
 )
 
 // SourceConfig is the options of a DICOM source.
@@ -31,6 +33,9 @@ type SourceConfig struct {
 	// MaxPDU is the largest PDU accepted, in bytes; 0 means
 	// dimse.DefaultMaxPDULength.
 	MaxPDU int `yaml:"max_pdu"`
+	// TLS, when set, makes the listener speak DICOM over TLS (PS3.15
+	// B.1); with client_ca the modalities must present certificates.
+	TLS *tlsconfig.Server `yaml:"tls"`
 }
 
 func (c *SourceConfig) validate() error {
@@ -43,6 +48,9 @@ func (c *SourceConfig) validate() error {
 	p.NotNegative("max_pdu", int64(c.MaxPDU))
 	if c.MaxPDU != 0 && (c.MaxPDU < 4096 || c.MaxPDU > 1<<24) {
 		p.Addf("max_pdu", "%d: want 4096 to 16777216 bytes", c.MaxPDU)
+	}
+	if c.TLS != nil {
+		p.Add(c.TLS.Validate("tls"))
 	}
 	return p.Err()
 }
@@ -146,10 +154,23 @@ func (s *Source) Start(ctx context.Context, recv engine.Receiver) error {
 		MaxPDULength: uint32(s.cfg.MaxPDU),
 		Logger:       s.log,
 	}
+	var tlsConf *tls.Config
+	if s.cfg.TLS != nil {
+		certs, err := s.cfg.TLS.Load(s.log)
+		if err != nil {
+			return fmt.Errorf("dicom source: %w", err)
+		}
+		tlsConf = certs.Config()
+	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("dicom source: %w", err)
+	}
+	if tlsConf != nil {
+		ln = tls.NewListener(ln, tlsConf)
+	} else {
+		tlsconfig.WarnPlaintext(s.log, "dicom source", ln.Addr().String())
 	}
 	s.srv, s.addr, s.recv, s.done = srv, ln.Addr(), recv, make(chan struct{})
 	go func(done chan struct{}) {
