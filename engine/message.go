@@ -14,6 +14,9 @@ const (
 	ContentFHIR  = "application/fhir+json"
 	ContentText  = "text/plain"
 	ContentX12   = "application/edi-x12" // ASC X12 EDI interchanges
+	// ContentDICOM is a DICOM instance's descriptor (connector/dicom):
+	// its UIDs, tags worth routing on and where the archive keeps it.
+	ContentDICOM = "application/dicom+json"
 )
 
 // Status is where a message stands in its channel.

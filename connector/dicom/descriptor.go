@@ -8,12 +8,13 @@ import (
 
 	dcm "github.com/plexus-health/plexus/dicom"
 	"github.com/plexus-health/plexus/dicom/archive"
+	"github.com/plexus-health/plexus/engine"
 )
 
 // ContentDescriptor is the media type of an instance descriptor, the
 // content a DICOM source gives its channel. It ends in "+json", so channel
 // filters read it with json("modality").
-const ContentDescriptor = "application/dicom+json"
+const ContentDescriptor = engine.ContentDICOM
 
 // Descriptor describes one instance stored in an archive. Its JSON form is
 // the content of the messages a DICOM source produces; the pixel data stays

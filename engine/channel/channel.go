@@ -202,6 +202,9 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 			span.SetAttributes(attrHL7Type.String(msg.Type), attrHL7Trigger.String(msg.Trigger))
 		}
 	}
+	if msg.ContentType == engine.ContentDICOM {
+		dicomMetadata(msg)
+	}
 	var xr *x12Receipt // X12 is checked, and answered, in x12.go
 	if msg.ContentType == engine.ContentX12 {
 		var err error
