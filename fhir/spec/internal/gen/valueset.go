@@ -101,17 +101,23 @@ func allValueSets(types []*spec.TypeDef, term *terminology) ([]*spec.ValueSet, e
 		if seen[url] {
 			continue
 		}
-		vs := &spec.ValueSet{URL: url, Version: src.Version}
-		codes, err := term.expand(src, nil)
-		if err != nil {
-			vs.Unexpanded = err.Error()
-		} else {
-			vs.Systems = codes.sets()
-		}
+		vs := &spec.ValueSet{URL: url}
+		term.fill(vs, src)
 		out = append(out, vs)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].URL < out[j].URL })
 	return out, nil
+}
+
+// fill sets vs's version and expansion from src, or says why it has none.
+func (t *terminology) fill(vs *spec.ValueSet, src *valueSetJSON) {
+	vs.Version = src.Version
+	codes, err := t.expand(src, nil)
+	if err != nil {
+		vs.Unexpanded = err.Error()
+		return
+	}
+	vs.Systems = codes.sets()
 }
 
 // hierarchies returns, for each code system of the package whose concepts
@@ -254,13 +260,7 @@ func requiredValueSets(types []*spec.TypeDef, term *terminology) ([]*spec.ValueS
 		case version != "" && src.Version != version:
 			return nil, fmt.Errorf("bindings name %s|%s, the package has version %s", url, version, src.Version)
 		default:
-			vs.Version = src.Version
-			codes, err := term.expand(src, nil)
-			if err != nil {
-				vs.Unexpanded = err.Error()
-			} else {
-				vs.Systems = codes.sets()
-			}
+			term.fill(vs, src)
 		}
 		out = append(out, vs)
 	}
