@@ -21,6 +21,7 @@ import (
 	"github.com/plexus-health/plexus/engine/journal"
 	"github.com/plexus-health/plexus/engine/node"
 	"github.com/plexus-health/plexus/platform/store"
+	"github.com/plexus-health/plexus/platform/store/storetest"
 )
 
 // fakeEngine serves a real journal with a fixed set of channels.
@@ -105,11 +106,7 @@ type fixture struct {
 // (Metrics is set to the fixture's registry).
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, testDialect, store.Options{Synchronous: "NORMAL"})
 	j := journal.Open(db, journal.Options{})
 	var once sync.Once
 	closeStore := func() { once.Do(func() { j.Close(); db.Close() }) }

@@ -23,6 +23,7 @@ import (
 	"github.com/plexus-health/plexus/platform/accounts"
 	"github.com/plexus-health/plexus/platform/audit"
 	"github.com/plexus-health/plexus/platform/store"
+	"github.com/plexus-health/plexus/platform/store/storetest"
 )
 
 // fakeEngine serves a real journal with a fixed set of channels.
@@ -131,10 +132,7 @@ var testUsers = []accounts.NewUser{
 func newFixture(t testing.TB, tweak func(*Options)) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, testDialect, store.Options{Synchronous: "NORMAL"})
 	j := journal.Open(db, journal.Options{})
 	f := &fixture{t: t, engine: &fakeEngine{j: j, channels: []node.ChannelInfo{
 		{Name: "adt", Source: "mllp", Destinations: []string{"lab", "fhir"}, ConfigVersion: "v1"},

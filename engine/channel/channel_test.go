@@ -14,6 +14,7 @@ import (
 	"github.com/plexus-health/plexus/engine/journal"
 	"github.com/plexus-health/plexus/format/hl7v2"
 	"github.com/plexus-health/plexus/platform/store"
+	"github.com/plexus-health/plexus/platform/store/storetest"
 )
 
 // recorder is a destination that records what it is given and fails as
@@ -79,12 +80,9 @@ func (f matchFunc) Match(m *engine.Message) (bool, error) { return f(m) }
 
 func newJournal(t *testing.T) *journal.Journal {
 	t.Helper()
-	db, err := store.Open(context.Background(), "", t.TempDir(), store.Options{Synchronous: "NORMAL"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, testDialect, store.Options{Synchronous: "NORMAL"})
 	j := journal.Open(db, journal.Options{})
-	t.Cleanup(func() { j.Close(); db.Close() })
+	t.Cleanup(func() { j.Close() })
 	return j
 }
 

@@ -182,7 +182,7 @@ var ErrNotFound = errors.New("journal: not found")
 // turn behind queued writes (so an overloaded journal answers slowly).
 func (j *Journal) Ping(ctx context.Context) error {
 	var n int
-	if err := j.db.R.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM messages LIMIT 1)`).Scan(&n); err != nil {
+	if err := j.db.R.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM messages LIMIT 1) AS probe`).Scan(&n); err != nil {
 		return fmt.Errorf("journal: reading: %w", err)
 	}
 	if err := j.c.Do(ctx, func(context.Context, *sql.Tx) error { return nil }); err != nil {
