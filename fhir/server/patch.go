@@ -19,17 +19,21 @@ const patchMediaType = "application/json-patch+json"
 // patchContentType checks a PATCH body's Content-Type.
 func patchContentType(ct string) (string, bool) {
 	mt, _, err := mime.ParseMediaType(ct)
-	if err == nil && (mt == patchMediaType || jsonTypes[mt]) {
+	if err == nil && (mt == patchMediaType || fhirJSONTypes[mt]) {
 		return "", true
 	}
 	return "Content-Type " + quote(ct) + " is not supported for PATCH: send a JSON Patch as " + patchMediaType +
 		" or a FHIRPath Patch (a Parameters resource) as application/fhir+json", false
 }
 
+// fhirJSONTypes are the media types of a FHIRPath Patch: FHIR JSON proper.
+// Plain application/json says neither which patch format nor FHIR.
+var fhirJSONTypes = map[string]bool{"application/fhir+json": true, "application/json+fhir": true}
+
 // isFHIRPathPatch says whether a PATCH body is a FHIRPath Patch.
 func isFHIRPathPatch(ct string) bool {
 	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt != patchMediaType
+	return err == nil && fhirJSONTypes[mt]
 }
 
 // patch is PATCH [base]/[type]/[id] with a JSON Patch (RFC 6902). The patch
