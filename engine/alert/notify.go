@@ -97,6 +97,10 @@ type notifier struct {
 	cancel    context.CancelFunc
 	done      chan struct{}
 	closeOnce sync.Once
+	// abandoned counts the notifications the sender gave up at Close: the
+	// one in flight, and any it took from the queue after. Only the
+	// sender's goroutine writes it; Close reads it once that has ended.
+	abandoned int
 }
 
 // job is one notification with the webhook it was meant for when made.
@@ -173,7 +177,7 @@ func (n *notifier) Close() {
 		n.cancel()
 		n.mu.Unlock()
 		<-n.done
-		if left := len(n.queue); left > 0 {
+		if left := len(n.queue) + n.abandoned; left > 0 {
 			n.log.Warn("alert notifications not sent at shutdown", "count", left)
 		}
 	})
@@ -186,6 +190,11 @@ func (n *notifier) run() {
 		case <-n.ctx.Done():
 			return
 		case j := <-n.queue:
+			if n.ctx.Err() != nil {
+				// Close came while both were ready: the job stays unsent.
+				n.abandoned++
+				return
+			}
 			n.mu.Lock()
 			if n.droppedSeen > 0 {
 				n.log.Warn("alert notifications dropped while the webhook queue was full", "count", n.droppedSeen)
@@ -208,6 +217,7 @@ func (n *notifier) deliver(j job) {
 		var refused *refusedError
 		switch {
 		case n.ctx.Err() != nil:
+			n.abandoned++
 			return
 		case errors.As(err, &refused):
 			n.log.Warn("alert webhook refused a notification", "status", refused.status)
@@ -221,6 +231,7 @@ func (n *notifier) deliver(j job) {
 		select {
 		case <-n.ctx.Done():
 			t.Stop()
+			n.abandoned++
 			return
 		case <-t.C:
 		}
