@@ -54,18 +54,16 @@ func (c *Channel) SetState(ctx context.Context, st State) error {
 	}
 	switch st {
 	case Running:
-		lanesStarted := false
-		if c.lanesCancel == nil {
-			c.startLanes()
-			lanesStarted = true
-		}
+		// The source first: a source that cannot start leaves the channel
+		// as it was, without a delivery made meanwhile. Messages it takes
+		// before the lanes run wait in the queue for a moment.
 		if !c.sourceOn && c.source != nil {
 			if err := c.startSource(ctx); err != nil {
-				if lanesStarted {
-					c.stopLanes()
-				}
 				return err
 			}
+		}
+		if c.lanesCancel == nil {
+			c.startLanes()
 		}
 	case Paused:
 		c.stopSourceLogged(ctx)
