@@ -1,6 +1,6 @@
 // Package web serves DICOMweb (PS3.18) over an archive: STOW-RS to store
 // instances, QIDO-RS to search studies, series and instances, and WADO-RS
-// to retrieve them, under /dicomweb.
+// to retrieve them and their metadata, under /dicomweb.
 //
 // The handler does no authentication or authorization of its own; the
 // server that mounts it wraps it with the same middleware as the rest of
@@ -73,6 +73,9 @@ func New(a *archive.Archive, opts Options) *Handler {
 	h.mux.HandleFunc("GET "+p+"/studies/{study}", h.wado)
 	h.mux.HandleFunc("GET "+p+"/studies/{study}/series/{series}", h.wado)
 	h.mux.HandleFunc("GET "+p+"/studies/{study}/series/{series}/instances/{instance}", h.wado)
+	h.mux.HandleFunc("GET "+p+"/studies/{study}/metadata", h.metadata)
+	h.mux.HandleFunc("GET "+p+"/studies/{study}/series/{series}/metadata", h.metadata)
+	h.mux.HandleFunc("GET "+p+"/studies/{study}/series/{series}/instances/{instance}/metadata", h.metadata)
 	return h
 }
 
