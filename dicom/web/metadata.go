@@ -41,7 +41,7 @@ func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) {
 	for i, in := range list {
 		obj, err := instanceJSON(in.Path)
 		if err != nil {
-			h.log.Warn("dicomweb metadata: instance unreadable", "study", in.StudyInstanceUID, "sop_instance", in.SOPInstanceUID, "error", err)
+			h.log.Warn("dicomweb metadata: instance unreadable", "error", err)
 			if i == 0 {
 				problem(w, http.StatusInternalServerError, "an instance of the request could not be read")
 				return
