@@ -192,6 +192,7 @@ func TestMetadataJSONValues(t *testing.T) {
 		{"unknown VR", &dicom.Element{Tag: 0x00291011, VR: "zz", Value: []byte("ab")}, `{"vr":"UN"}`},
 		{"empty sequence", &dicom.Element{Tag: 0x00081115, VR: "SQ"}, `{"vr":"SQ"}`},
 		{"sequence", &dicom.Element{Tag: 0x00081115, VR: "SQ", Items: []*dicom.Dataset{{Elements: []*dicom.Element{{Tag: 0x0020000E, VR: "UI", Value: []byte("1.2")}}}, {}}}, `{"Value":[{"0020000E":{"Value":["1.2"],"vr":"UI"}},{}],"vr":"SQ"}`},
+		{"UN holding items", &dicom.Element{Tag: 0x00291020, VR: "UN", UndefinedLength: true, Items: []*dicom.Dataset{{}}}, `{"Value":[{}],"vr":"SQ"}`},
 		{"group length", &dicom.Element{Tag: 0x00080000, VR: "UL", Value: []byte{4, 0, 0, 0}}, ""},
 	}
 	for _, tc := range tests {
@@ -278,5 +279,22 @@ func TestMetadataUnreadableFile(t *testing.T) {
 	}
 	if strings.Contains(string(b), "CompressedSamples") {
 		t.Errorf("error body carries patient data: %s", b)
+	}
+}
+
+func BenchmarkMetadataJSON(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(sharedFiles, "rtplan.dcm"))
+	if err != nil {
+		b.Skip(err)
+	}
+	f, err := dicom.ParseFile(data, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(metadataJSON(f.Dataset)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
