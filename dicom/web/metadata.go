@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/plexus-health/plexus/dicom"
-	"github.com/plexus-health/plexus/dicom/archive"
 )
 
 // metadata answers WADO-RS metadata requests: the attributes of each
@@ -24,13 +23,7 @@ func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusNotAcceptable, "WADO-RS metadata is returned as application/dicom+json")
 		return
 	}
-	study, series, instance := r.PathValue("study"), r.PathValue("series"), r.PathValue("instance")
-	var list []archive.Instance
-	for _, in := range h.archive.Study(study) {
-		if (series == "" || in.SeriesInstanceUID == series) && (instance == "" || in.SOPInstanceUID == instance) {
-			list = append(list, in)
-		}
-	}
+	list := h.selected(r)
 	if len(list) == 0 {
 		problem(w, http.StatusNotFound, "no such instances")
 		return

@@ -223,13 +223,9 @@ func retrieveURL(r *http.Request, in archive.Instance) string {
 
 func hexTag(t dicom.Tag) string { return fmt.Sprintf("%08X", uint32(t)) }
 
-// wado returns the instances of a study, series or one instance as
-// multipart/related; type="application/dicom".
-func (h *Handler) wado(w http.ResponseWriter, r *http.Request) {
-	if acc := r.Header.Get("Accept"); acc != "" && !acceptsMultipartDICOM(acc) {
-		problem(w, http.StatusNotAcceptable, "WADO-RS returns multipart/related; type=\"application/dicom\"")
-		return
-	}
+// selected returns the instances of the study, series or one instance the
+// request's path names.
+func (h *Handler) selected(r *http.Request) []archive.Instance {
 	study, series, instance := r.PathValue("study"), r.PathValue("series"), r.PathValue("instance")
 	var list []archive.Instance
 	for _, in := range h.archive.Study(study) {
@@ -237,6 +233,17 @@ func (h *Handler) wado(w http.ResponseWriter, r *http.Request) {
 			list = append(list, in)
 		}
 	}
+	return list
+}
+
+// wado returns the instances of a study, series or one instance as
+// multipart/related; type="application/dicom".
+func (h *Handler) wado(w http.ResponseWriter, r *http.Request) {
+	if acc := r.Header.Get("Accept"); acc != "" && !acceptsMultipartDICOM(acc) {
+		problem(w, http.StatusNotAcceptable, "WADO-RS returns multipart/related; type=\"application/dicom\"")
+		return
+	}
+	list := h.selected(r)
 	if len(list) == 0 {
 		problem(w, http.StatusNotFound, "no such instances")
 		return
