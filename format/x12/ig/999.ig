@@ -19,15 +19,15 @@ loop 2000 S >1
       01 R ID 2/3 #721
       02 R N0 1/10 #719
       03 S AN 1/4 #447
-      04 R ID 1/3 1 2 3 4 5 6 7 8 I4 I6 I7 I8 I9 #620
+      04 S ID 1/3 1 2 3 4 5 6 7 8 I4 I6 I7 I8 I9 #620
     # The guide has two CTX positions here: the segment context (CTX01-1
     # SITUATIONAL TRIGGER, up to 9) and the business unit identifier (up to
     # 1). Their qualifier holds a space, which a key cannot spell, so one
     # position takes both, with the union of their element rules.
     seg CTX S 10
-      01 R C
-        01-1 R AN 1/35
-        01-2 S AN 1/35
+      01 R C x10
+        01-1 R AN 1/35 #9999
+        01-2 S AN 1/35 #9998
       02 S ID 2/3 #721
       03 S N0 1/10 #719
       04 S AN 1/4 #447
@@ -45,13 +45,13 @@ loop 2000 S >1
           01-2 S N0 1/2 #1528
           01-3 S N0 1/4 #1686
         02 S N0 1/4 #725
-        03 R ID 1/3 1 2 3 4 5 6 7 8 9 10 12 13 I6 I9 I10 I11 I12 I13 #621
+        03 R ID 1/3 1 2 3 4 5 6 7 8 9 10 11 12 13 I6 I9 I10 I11 I12 I13 #621
         04 S AN 1/99 #724
       # Element context: the path to the element in error.
       seg CTX S 10
-        01 R C
-          01-1 R AN 1/35
-          01-2 S AN 1/35
+        01 R C x10
+          01-1 R AN 1/35 #9999
+          01-2 N AN 1/35 #9998
         02 R ID 2/3 #721
         03 R N0 1/10 #719
         04 S AN 1/4 #447
