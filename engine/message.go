@@ -30,6 +30,9 @@ const (
 	StatusError     Status = "error"     // malformed, or a transform failed
 	StatusDead      Status = "dead"      // at least one delivery was dead-lettered
 	StatusDuplicate Status = "duplicate" // stored, but a copy was already accepted
+	// StatusSplit is a message stored as received and split into messages
+	// of its own (ParentID names it), which are routed in its stead.
+	StatusSplit Status = "split"
 )
 
 // Message is one inbound message and what Plexus extracted from it.
@@ -53,7 +56,12 @@ type Message struct {
 	Priority      int    // higher is delivered first
 	ConfigVersion string // version of the configuration that processed it
 	Status        Status
-	Error         string // why the status is error
+	// Error says why the status is error; for an X12 interchange that was
+	// partially accepted, it names the transaction sets left out.
+	Error string
+	// ParentID is the journal ID of the message this one was split from
+	// (StatusSplit), 0 for a message received as such.
+	ParentID int64
 
 	// TraceID is the W3C trace ID (32 lowercase hex digits) of the
 	// message's trace, from receipt to every destination; empty for

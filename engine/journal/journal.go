@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +42,9 @@ type NewDelivery struct {
 type Record struct {
 	Msg        *engine.Message
 	Deliveries []NewDelivery
+	// Parent, for a message split from another, is that message's record,
+	// appended before it by the same AppendAll.
+	Parent *Record
 }
 
 // Journal is the message store and delivery queue of one node.
@@ -58,8 +62,8 @@ type Journal struct {
 const (
 	insertMessage = `INSERT INTO messages (channel, source, remote, received_at, content_type,
 			msg_type, trigger_event, control_id, sending_app, sending_facility, patient_id, priority,
-			config_version, status, error, size, updated_at, unmapped, trace_id, span_id, trace_flags)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+			config_version, status, error, size, updated_at, unmapped, trace_id, span_id, trace_flags, parent_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	insertContent  = `INSERT INTO message_content (message_id, raw) VALUES (?, ?)`
 	insertDelivery = `INSERT INTO deliveries (message_id, channel, destination, lane, priority,
 				status, attempts, next_attempt_at, created_at, updated_at, content_type, payload)
@@ -117,61 +121,97 @@ func (j *Journal) CommitStats() store.CommitStats { return j.c.Stats() }
 // Append stores a record durably and sets the message and delivery IDs. It
 // returns only after the transaction holding it has committed.
 func (j *Journal) Append(ctx context.Context, rec *Record) error {
-	m := rec.Msg
-	if m.ReceivedAt.IsZero() {
-		m.ReceivedAt = j.now()
+	return j.AppendAll(ctx, []*Record{rec})
+}
+
+// AppendAll stores several records in one transaction: all of them or,
+// on an error, none. A record whose Parent is set gets its parent's new ID
+// as Msg.ParentID; the parent must come before it in recs. This is how a
+// message split into others (an 837's claims) is stored with its parts, so
+// that a crash never leaves some parts stored and others not. It returns
+// only after the transaction has committed.
+func (j *Journal) AppendAll(ctx context.Context, recs []*Record) error {
+	for i, rec := range recs {
+		if rec.Parent != nil && !slices.Contains(recs[:i], rec.Parent) {
+			return fmt.Errorf("journal: record %d names a parent that is not appended before it", i)
+		}
+		if rec.Msg.ReceivedAt.IsZero() {
+			rec.Msg.ReceivedAt = j.now()
+		}
 	}
 	err := j.c.Do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		// The committer may run this twice (after a failed batch): the IDs
+		// are set afresh on every run.
 		now := j.now().UnixMicro()
-		ins, err := stmt(ctx, tx, j.insMessage, insertMessage)
+		for _, rec := range recs {
+			if err := j.insert(ctx, tx, rec, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, rec := range recs {
+			rec.Msg.ID = 0
+			if rec.Parent != nil {
+				rec.Msg.ParentID = 0
+			}
+		}
+	}
+	return err
+}
+
+// insert writes one record inside tx.
+func (j *Journal) insert(ctx context.Context, tx *sql.Tx, rec *Record, now int64) error {
+	m := rec.Msg
+	if rec.Parent != nil {
+		m.ParentID = rec.Parent.Msg.ID
+	}
+	ins, err := stmt(ctx, tx, j.insMessage, insertMessage)
+	if err != nil {
+		return fmt.Errorf("journal: inserting message: %w", err)
+	}
+	err = ins.QueryRowContext(ctx,
+		m.Channel, m.Source, m.Remote, m.ReceivedAt.UnixMicro(), m.ContentType,
+		m.Type, m.Trigger, m.ControlID, m.SendingApp, m.SendingFacility, m.PatientID, m.Priority,
+		m.ConfigVersion, string(m.Status), m.Error, len(m.Raw), now, unmappedText(m.Unmapped), m.TraceID, m.SpanID, int(m.TraceFlags),
+		nullableID(m.ParentID)).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("journal: inserting message: %w", err)
+	}
+	content, err := stmt(ctx, tx, j.insContent, insertContent)
+	if err != nil {
+		return fmt.Errorf("journal: inserting content: %w", err)
+	}
+	// Sealing needs the message ID, which the insert just assigned:
+	// it happens in the transaction (AES-GCM costs microseconds).
+	raw, err := j.seal(m.Raw, contentAAD(m.ID))
+	if err != nil {
+		return fmt.Errorf("journal: sealing content: %w", err)
+	}
+	if _, err := content.ExecContext(ctx, m.ID, raw); err != nil {
+		return fmt.Errorf("journal: inserting content: %w", err)
+	}
+	if len(rec.Deliveries) == 0 {
+		return nil
+	}
+	delivery, err := stmt(ctx, tx, j.insDelivery, insertDelivery)
+	if err != nil {
+		return fmt.Errorf("journal: inserting delivery: %w", err)
+	}
+	for i := range rec.Deliveries {
+		d := &rec.Deliveries[i]
+		payload, err := j.seal(d.Payload, payloadAAD(m.ID, d.Destination))
 		if err != nil {
-			return fmt.Errorf("journal: inserting message: %w", err)
+			return fmt.Errorf("journal: sealing payload: %w", err)
 		}
-		err = ins.QueryRowContext(ctx,
-			m.Channel, m.Source, m.Remote, m.ReceivedAt.UnixMicro(), m.ContentType,
-			m.Type, m.Trigger, m.ControlID, m.SendingApp, m.SendingFacility, m.PatientID, m.Priority,
-			m.ConfigVersion, string(m.Status), m.Error, len(m.Raw), now, unmappedText(m.Unmapped), m.TraceID, m.SpanID, int(m.TraceFlags)).Scan(&m.ID)
-		if err != nil {
-			return fmt.Errorf("journal: inserting message: %w", err)
-		}
-		content, err := stmt(ctx, tx, j.insContent, insertContent)
-		if err != nil {
-			return fmt.Errorf("journal: inserting content: %w", err)
-		}
-		// Sealing needs the message ID, which the insert just assigned:
-		// it happens in the transaction (AES-GCM costs microseconds).
-		raw, err := j.seal(m.Raw, contentAAD(m.ID))
-		if err != nil {
-			return fmt.Errorf("journal: sealing content: %w", err)
-		}
-		if _, err := content.ExecContext(ctx, m.ID, raw); err != nil {
-			return fmt.Errorf("journal: inserting content: %w", err)
-		}
-		if len(rec.Deliveries) == 0 {
-			return nil
-		}
-		delivery, err := stmt(ctx, tx, j.insDelivery, insertDelivery)
+		err = delivery.QueryRowContext(ctx,
+			m.ID, m.Channel, d.Destination, d.Lane, m.Priority, Pending, now, now, now, d.ContentType, nullable(payload)).Scan(&d.ID)
 		if err != nil {
 			return fmt.Errorf("journal: inserting delivery: %w", err)
 		}
-		for i := range rec.Deliveries {
-			d := &rec.Deliveries[i]
-			payload, err := j.seal(d.Payload, payloadAAD(m.ID, d.Destination))
-			if err != nil {
-				return fmt.Errorf("journal: sealing payload: %w", err)
-			}
-			err = delivery.QueryRowContext(ctx,
-				m.ID, m.Channel, d.Destination, d.Lane, m.Priority, Pending, now, now, now, d.ContentType, nullable(payload)).Scan(&d.ID)
-			if err != nil {
-				return fmt.Errorf("journal: inserting delivery: %w", err)
-			}
-		}
-		return j.notifyQueued(ctx, tx, m.Channel, rec.Deliveries)
-	})
-	if err != nil {
-		m.ID = 0
 	}
-	return err
+	return j.notifyQueued(ctx, tx, m.Channel, rec.Deliveries)
 }
 
 // ErrNotFound is returned for a message or delivery that does not exist.
@@ -198,6 +238,14 @@ func nullable(b []byte) any {
 		return nil
 	}
 	return b
+}
+
+// nullableID stores a message ID, or SQL NULL for 0 (none).
+func nullableID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // unmappedText stores a message's unmapped list one item a line, or NULL

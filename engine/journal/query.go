@@ -20,6 +20,7 @@ type MessageFilter struct {
 	ControlID string
 	PatientID string
 	TraceID   string // the message's W3C trace ID, 32 hex digits
+	ParentID  int64  // messages split from this one (engine.StatusSplit)
 	Text      string // substring of any metadata field
 	From, To  time.Time
 	BeforeID  int64 // keyset paging: messages with a smaller ID
@@ -27,7 +28,8 @@ type MessageFilter struct {
 }
 
 const messageColumns = `id, channel, source, remote, received_at, content_type, msg_type, trigger_event, control_id,
-	sending_app, sending_facility, patient_id, priority, config_version, status, error, size, trace_id, span_id, trace_flags`
+	sending_app, sending_facility, patient_id, priority, config_version, status, error, size, trace_id, span_id, trace_flags,
+	coalesce(parent_id, 0)`
 
 func scanMessage(s interface{ Scan(...any) error }) (*engine.Message, int, error) {
 	m := &engine.Message{}
@@ -36,7 +38,7 @@ func scanMessage(s interface{ Scan(...any) error }) (*engine.Message, int, error
 	var size int
 	err := s.Scan(&m.ID, &m.Channel, &m.Source, &m.Remote, &received, &m.ContentType, &m.Type, &m.Trigger, &m.ControlID,
 		&m.SendingApp, &m.SendingFacility, &m.PatientID, &m.Priority, &m.ConfigVersion, &status, &m.Error, &size,
-		&m.TraceID, &m.SpanID, &m.TraceFlags)
+		&m.TraceID, &m.SpanID, &m.TraceFlags, &m.ParentID)
 	m.ReceivedAt = time.UnixMicro(received)
 	m.Status = engine.Status(status)
 	return m, size, err
@@ -85,6 +87,9 @@ func (j *Journal) Messages(ctx context.Context, f MessageFilter) ([]*engine.Mess
 	}
 	if f.TraceID != "" {
 		add("trace_id = ?", f.TraceID)
+	}
+	if f.ParentID != 0 {
+		add("parent_id = ?", f.ParentID)
 	}
 	if !f.From.IsZero() {
 		add("received_at >= ?", f.From.UnixMicro())
