@@ -140,7 +140,17 @@ func (w *ackWriter) ack999(g *GroupResult, ctl string) {
 	for _, t := range g.Transactions {
 		w.seg("AK2", t.ID, t.Control, t.Reference)
 		for _, s := range t.Segments {
-			w.seg("IK3", s.ID, itoa(s.Pos), s.Loop, s.Code)
+			// IK303 (element 447, 1 to 4 characters in 5010) is the loop
+			// of the standard's diagram: the guide's 2010AA is 2010.
+			loop := s.Loop
+			if len(loop) > 4 {
+				loop = loop[:4]
+			}
+			id := s.ID
+			if len(id) < 2 {
+				id = "??" // IK301 has two or three characters; this one had none readable
+			}
+			w.seg("IK3", id, itoa(s.Pos), loop, s.Code)
 			for _, e := range s.Elements {
 				pos := itoa(e.Pos)
 				if e.Component > 0 {

@@ -3,6 +3,7 @@ package x12
 import (
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,6 +57,11 @@ type Config struct {
 	// Control, when set, detects duplicate interchange control numbers
 	// (TA1 code 025).
 	Control ControlNumbers
+	// SyntaxOnly skips the implementation guides' rules (ig/*.ig): only
+	// the envelopes, counts, segment IDs and hierarchical levels are
+	// checked. By default every set whose kind has a table is validated
+	// against it.
+	SyntaxOnly bool
 }
 
 // InterchangeResult is the verdict on one interchange. Note is its TA1
@@ -184,6 +190,8 @@ type Checker struct {
 	grp     *GroupResult
 	tx      *TransactionResult
 	loops   *Loops
+	ig      igValidator
+	igOn    bool // the current set is validated against its table
 	hls     []uint64 // levels seen in the set, as bits
 	hlsHigh map[int]bool
 	nextHL  int
@@ -462,6 +470,12 @@ func (c *Checker) startTransaction(s *Segment) {
 	c.loops = NewLoops(t.Kind)
 	c.loops.Next(s)
 	c.hls, c.hlsHigh, c.nextHL = c.hls[:0], nil, 1
+	c.igOn = false
+	if set := igSets[t.Kind]; set != nil && !c.cfg.SyntaxOnly && set.st01 == t.ID {
+		c.igOn = true
+		c.ig.reset(set)
+		c.ig.elements(c, s, set.root.trigger(), "")
+	}
 	fid, known := functionalIDs[t.ID]
 	switch {
 	case !known:
@@ -504,8 +518,11 @@ func (c *Checker) endTransaction(s *Segment) {
 		}
 		return
 	}
-	c.tx = nil
 	t.Segs++
+	if c.igOn {
+		c.ig.segment(c, s)
+	}
+	c.tx = nil
 	if n, ok := atoi(s.Element(1)); !ok || n != t.Segs {
 		t.fail("4", s.errAt(1, "the number of included segments does not match the count ("+itoa(t.Segs)+")"))
 	}
@@ -533,9 +550,15 @@ func (c *Checker) inTransaction(s *Segment) {
 	}
 	t.Segs++
 	loop, _ := c.loops.Next(s)
+	if c.igOn {
+		loop = c.ig.loop()
+	}
 	if !validID(s.ID) {
 		c.note(s, loop, "1", nil, "unrecognized segment ID")
 		return
+	}
+	if c.igOn {
+		loop = c.ig.segment(c, s)
 	}
 	if s.ID == "HL" {
 		c.checkHL(s, loop)
@@ -546,9 +569,15 @@ func (c *Checker) inTransaction(s *Segment) {
 func (c *Checker) note(s *Segment, loop, code string, elems []ElementNote, msg string) {
 	t := c.tx
 	e := s.errAt(0, msg)
-	if n := len(t.Segments); n > 0 && t.Segments[n-1].Pos == t.Segs && t.Segments[n-1].Code == code {
-		// One IK3 per segment, with an IK4 per element in error.
-		t.Segments[n-1].Elements = append(t.Segments[n-1].Elements, elems...)
+	if n := len(t.Segments); n > 0 && t.Segments[n-1].Pos == t.Segs && t.Segments[n-1].Code == code && t.Segments[n-1].ID == safeID(s.ID) {
+		// One IK3 per segment, with an IK4 per element in error (the
+		// first error found in each).
+		last := &t.Segments[n-1]
+		for _, e := range elems {
+			if !slices.ContainsFunc(last.Elements, func(o ElementNote) bool { return o.Pos == e.Pos && o.Component == e.Component }) {
+				last.Elements = append(last.Elements, e)
+			}
+		}
 	} else if n >= MaxNotes {
 		return
 	} else {
@@ -559,6 +588,36 @@ func (c *Checker) note(s *Segment, loop, code string, elems []ElementNote, msg s
 	}
 	e.Loop = loop
 	t.Errors = append(t.Errors, e)
+}
+
+// missing records a required segment (or loop, by its trigger) that did
+// not occur, at the position of the segment where that was found.
+func (c *Checker) missing(at *Segment, id, loop, msg string) {
+	t := c.tx
+	if len(t.Segments) >= MaxNotes {
+		return
+	}
+	t.Segments = append(t.Segments, SegmentNote{ID: id, Pos: t.Segs, Loop: loop, Code: "3"})
+	e := at.errAt(0, msg)
+	e.Loop = loop
+	t.Errors = append(t.Errors, e)
+}
+
+// unmissing withdraws the last report that segment id of loop was missing.
+func (c *Checker) unmissing(id, loop string) {
+	t := c.tx
+	for i := len(t.Segments) - 1; i >= 0; i-- {
+		if n := t.Segments[i]; n.Code == "3" && n.ID == id && n.Loop == loop {
+			t.Segments = slices.Delete(t.Segments, i, i+1)
+			break
+		}
+	}
+	for i := len(t.Errors) - 1; i >= 0; i-- {
+		if e := t.Errors[i]; e.Loop == loop && strings.HasPrefix(e.Msg, "required segment "+id+" ") {
+			t.Errors = slices.Delete(t.Errors, i, i+1)
+			break
+		}
+	}
 }
 
 // checkHL checks that HL01 numbers the levels 1, 2, 3... and that HL02 names

@@ -1,0 +1,359 @@
+package x12
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestIGTables reads every embedded table: none may be broken, each names
+// a kind Plexus knows, and its loops are the ones the loop tables (used for
+// paths and claim splitting) identify.
+func TestIGTables(t *testing.T) {
+	if igErr != nil {
+		t.Fatal(igErr)
+	}
+	if len(igSets) == 0 {
+		t.Fatal("no implementation guide table is embedded")
+	}
+	for kind, set := range igSets {
+		if _, ok := loopTables[kind]; !ok {
+			t.Errorf("%s: a table for a kind with no loop table", kind)
+			continue
+		}
+		if got := TransactionKind(set.st01, set.ref); got != kind {
+			t.Errorf("%s: ST01 %s with reference %s is read as kind %q", kind, set.st01, set.ref, got)
+		}
+		var igLoops []string
+		var walk func(l *igLoop)
+		walk = func(l *igLoop) {
+			for _, it := range l.items {
+				if it.loop != nil {
+					igLoops = append(igLoops, it.loop.id)
+					if !it.loop.alias {
+						walk(it.loop)
+					}
+				}
+			}
+		}
+		walk(set.root)
+		var tableLoops []string
+		var walkDef func(d *loopDef)
+		walkDef = func(d *loopDef) {
+			for _, k := range d.kids {
+				tableLoops = append(tableLoops, k.id)
+				walkDef(k)
+			}
+		}
+		walkDef(loopSets[kind])
+		if a, b := uniqueSorted(igLoops), uniqueSorted(tableLoops); !slices.Equal(a, b) {
+			t.Errorf("%s: the guide table has loops %v, the loop table %v", kind, a, b)
+		}
+	}
+}
+
+func uniqueSorted(s []string) []string {
+	s = slices.Clone(s)
+	sort.Strings(s)
+	return slices.Compact(s)
+}
+
+// TestIGParseErrors checks that a broken table is refused with its line.
+func TestIGParseErrors(t *testing.T) {
+	head := "set T 837 X\nseg ST R 1\n"
+	tail := "seg SE R 1\n"
+	cases := []struct{ name, body, want string }{
+		{"no set line", "seg ST R 1\n", `must start with "set`},
+		{"odd indent", head + " seg BHT R 1\n" + tail, "t.ig:3: indentation"},
+		{"bad usage", head + "seg BHT X 1\n" + tail, `usage "X"`},
+		{"bad max", head + "seg BHT R 0\n" + tail, `maximum "0"`},
+		{"bad key", head + "seg BHT R 1 01\n" + tail, `key "01"`},
+		{"bad type", head + "seg BHT R 1\n  01 R XX 1/2\n" + tail, `type "XX"`},
+		{"bad length", head + "seg BHT R 1\n  01 R AN 3/2\n" + tail, `length "3/2"`},
+		{"code too long", head + "seg BHT R 1\n  01 R ID 2/2 ABC\n" + tail, `code "ABC"`},
+		{"codes on a composite", head + "seg BHT R 1\n  01 R C AB\n" + tail, `unexpected "AB"`},
+		{"elements out of order", head + "seg BHT R 1\n  02 R AN 1/2\n  01 R AN 1/2\n" + tail, "element 01 is out of order"},
+		{"component without composite", head + "seg BHT R 1\n  01 R AN 1/2\n    01-1 R AN 1/2\n" + tail, "component 01-1 must follow"},
+		{"bad rule", head + "seg BHT R 1\n  rule Q0102\n" + tail, `rule "Q0102"`},
+		{"loop without trigger", head + "loop 1000 R 1\n  loop 1100 R 1\n    seg NM1 R 1\n" + tail, "loop 1000 must start with a segment"},
+		{"unknown alias", head + "loop 2300 R 1 = 2000B/2300\n" + tail, "not defined above"},
+		{"no SE", head + "seg BHT R 1\n", "must start with ST and end with SE"},
+		{"too deep", head + "    seg BHT R 1\n" + tail, "indented deeper"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parseIG("t.ig", c.body)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+// testIG is a small table exercising every rule of the validator.
+const testIG = `
+set TEST 837 005010TEST
+seg ST R 1
+  01 R ID 3/3 837 #143
+  02 R AN 4/9 #329
+  03 R AN 1/35 005010TEST #1705
+seg BHT R 1
+  01 R ID 4/4 0019
+  02 R ID 2/2 00 18
+  03 R DT 8/8
+  04 R TM 4/8
+loop 1000A R 1
+  seg NM1 R 1 01=41
+    01 R ID 2/3 41 #98
+    02 R ID 1/1 1 2 #1065
+    03 R AN 1/60 #1035
+    04 S AN 1/35
+    08 S ID 2/2 46 XX #66
+    09 S AN 2/80 #67
+    rule P0809
+  seg PER S 2
+    01 R ID 2/2 IC
+    03 R ID 2/2 TE EM
+    04 R AN 1/256
+loop 2000A R >1
+  seg HL R 1 03=20
+    01 R AN 1/12 #628
+    02 N AN 1/12
+    03 R ID 1/2 20 #735
+    04 R ID 1/1 0 1 #736
+  loop 2010AA R 1
+    seg NM1 R 1 01=85
+      01 R ID 2/3 85
+      02 R ID 1/1 2
+      03 R AN 1/60
+    seg N3 R 1
+      01 R AN 1/55
+    seg N4 R 1
+      01 R AN 2/30
+      02 S ID 2/2
+    seg REF R 1 01=EI
+      01 R ID 2/3 EI
+      02 R AN 1/50
+    seg REF S 2 01=0B,1G
+      01 R ID 2/3 0B 1G
+      02 R AN 1/50
+  loop 2000B R >1
+    seg HL R 1 03=22
+      01 R AN 1/12
+      02 R AN 1/12
+      03 R ID 1/2 22
+      04 R ID 1/1 0 1
+    loop 2300 S 2
+      seg CLM R 1
+        01 R AN 1/38
+        02 R R 1/18
+        05 R C
+          05-1 R AN 1/2
+          05-2 R ID 1/2 B
+          05-3 R ID 1/1 1 7 8
+        06 R ID 1/1 Y N
+      seg DTP S 1 01=431
+        01 R ID 3/3 431
+        02 R ID 2/3 D8
+        03 R AN 1/35
+      seg DTP S 1 01=454
+        01 R ID 3/3 454
+        02 R ID 2/3 D8 RD8
+        03 R AN 1/35
+      seg AMT S 1
+        01 R ID 1/3 F5
+        02 R R 1/18
+      seg HI R 1
+        01 R C
+          01-1 R ID 1/3 ABK BK
+          01-2 R AN 1/30
+        02 S C
+          02-1 R ID 1/3 ABF BF
+          02-2 R AN 1/30
+      loop 2400 R 3
+        seg LX R 1
+          01 R N0 1/6
+        seg SV1 R 1
+          01 R C
+            01-1 R ID 2/2 HC
+            01-2 R AN 1/48
+          02 R R 1/18
+          04 R R 1/15
+        seg DTP R 1 01=472
+          01 R ID 3/3 472
+          02 R ID 2/3 D8 RD8
+          03 R AN 1/35
+seg SE R 1
+  01 R N0 1/10
+  02 R AN 4/9
+`
+
+// validTest is a set that passes testIG; the tests break it one way at a
+// time. Its SE01 is recounted by build.
+var validTest = []string{
+	"ST*837*0001*005010TEST",
+	"BHT*0019*00*20240102*1230",
+	"NM1*41*2*SUBMITTER*****46*S1",
+	"PER*IC**TE*5555550100",
+	"HL*1**20*1",
+	"NM1*85*2*BILLING",
+	"N3*1 MAIN ST",
+	"N4*TOWN*MD",
+	"REF*EI*123456789",
+	"HL*2*1*22*0",
+	"CLM*C1*100***11:B:1*Y",
+	"DTP*454*D8*20240101",
+	"DTP*431*D8*20231201",
+	"HI*ABK:R69",
+	"LX*1",
+	"SV1*HC:99213*100**1",
+	"DTP*472*D8*20240101",
+	"SE*0*0001",
+}
+
+// buildTest wraps set segments into an interchange, recounting SE01 so
+// that only the table's rules are under test.
+func buildTest(set []string) []byte {
+	var b bytes.Buffer
+	b.WriteString("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240102*1230*^*00501*000000001*0*T*:~")
+	b.WriteString("GS*HC*S*R*20240102*1230*1*X*005010TEST~")
+	for _, s := range set {
+		if strings.HasPrefix(s, "SE*") {
+			s = fmt.Sprintf("SE*%d*0001", len(set))
+		}
+		b.WriteString(s + "~")
+	}
+	b.WriteString("GE*1*1~IEA*1*000000001~")
+	return b.Bytes()
+}
+
+// withTestIG installs testIG as the table of kind 837P for one test.
+func withTestIG(t *testing.T) {
+	t.Helper()
+	set, err := parseIG("test.ig", testIG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.kind = "837P"
+	old, oldIDs := igSets, igAllIDs
+	igSets = map[string]*igSet{"837P": set}
+	igAllIDs = map[string]bool{"ISA": true, "IEA": true, "GS": true, "GE": true, "BPR": true}
+	for id := range set.ids {
+		igAllIDs[id] = true
+	}
+	t.Cleanup(func() { igSets, igAllIDs = old, oldIDs })
+}
+
+// edit returns validTest with the segment at i (0-based) replaced by
+// repl (none: deleted; several: inserted).
+func edit(i int, repl ...string) []string {
+	out := slices.Clone(validTest[:i])
+	out = append(out, repl...)
+	return append(out, validTest[i+1:]...)
+}
+
+func TestIGValidate(t *testing.T) {
+	withTestIG(t)
+	cases := []struct {
+		name string
+		set  []string
+		want string // the set's part of the Summary
+		ik4  string // "pos[:comp]/code ..." of the first IK3 with elements
+	}{
+		{"valid (DTP 454 before 431: same-ID positions in any order)", validTest, "ST 837 A", ""},
+		{"bad code value", edit(5, "NM1*117*2*BILLING"), "ST 837 R [5] NM1@6(2010AA):8", "1/7"},
+		{"missing required element", edit(2, "NM1*41**SUBMITTER*****46*S1"), "ST 837 R [5] NM1@3(1000A):8", "2/1"},
+		{"missing component", edit(10, "CLM*C1*100***11::1*Y"), "ST 837 R [5] CLM@11(2300):8", "5:2/1"},
+		{"too many components", edit(10, "CLM*C1*100***11:B:1:X*Y"), "ST 837 R [5] CLM@11(2300):8", "5:4/13"},
+		{"composite code", edit(10, "CLM*C1*100***11:B:9*Y"), "ST 837 R [5] CLM@11(2300):8", "5:3/7"},
+		{"too many elements", edit(9, "HL*2*1*22*0*X"), "ST 837 R [5] HL@10(2000B):8", "5/3"},
+		{"not used element", edit(4, "HL*1*9*20*1"), "ST 837 R [5] HL@5(2000A):8", "2/I10"},
+		{"paired rule", edit(2, "NM1*41*2*SUBMITTER*****46"), "ST 837 R [5] NM1@3(1000A):8", "9/2"},
+		{"too long", edit(8, "REF*EI*"+strings.Repeat("9", 51)), "ST 837 R [5] REF@9(2010AA):8", "2/5"},
+		{"number with a letter", edit(10, "CLM*C1*1O0***11:B:1*Y"), "ST 837 R [5] CLM@11(2300):8", "2/6"},
+		{"invalid date", edit(1, "BHT*0019*00*20240231*1230"), "ST 837 R [5] BHT@2:8", "3/8"},
+		{"invalid time", edit(1, "BHT*0019*00*20240102*2460"), "ST 837 R [5] BHT@2:8", "4/9"},
+		{"invalid qualified date", edit(11, "DTP*454*D8*2024011"), "ST 837 R [5] DTP@12(2300):8", "3/8"},
+		{"reversed date range", edit(16, "DTP*472*RD8*20240102-20240101"), "ST 837 R [5] DTP@17(2400):8", "3/8"},
+		{"out of order", slices.Concat(validTest[:6], []string{"N4*TOWN*MD", "N3*1 MAIN ST"}, validTest[8:]), "ST 837 R [5] N3@8(2010AA):7", ""},
+		{"required segment missing", edit(6), "ST 837 R [5] N3@7(2010AA):3", ""},
+		{"required loop missing", append(slices.Clone(validTest[:5]), validTest[9:]...), "ST 837 R [5] NM1@6(2010AA):3", ""},
+		{"segment over its maximum", edit(8, "REF*EI*1", "REF*EI*2"), "ST 837 R [5] REF@10(2010AA):5", ""},
+		{"loop over its maximum", edit(4, "HL*1**20*1", "NM1*85*2*A", "N3*A", "N4*AB", "REF*EI*1"), "ST 837 R [5] NM1@10(2010AA):4", ""},
+		{"segment back at an earlier position of an open loop", edit(14, "LX*1", "BHT*0019*00*20240102*1230"), "ST 837 R [5] BHT@16(2400):7", ""},
+		{"unexpected segment", edit(14, "LX*1", "PER*IC**TE*5555550100"), "ST 837 R [5] PER@16(2400):2", ""},
+		{"segment of another set", edit(14, "LX*1", "BPR*I"), "ST 837 R [5] BPR@16(2400):6", ""},
+		{"unknown segment", edit(14, "LX*1", "ZZZ*1"), "ST 837 R [5] ZZZ@16(2400):1", ""},
+		{"repeated child loop", edit(16, "DTP*472*D8*20240101", "LX*2", "SV1*HC:99213*100**1", "DTP*472*D8*20240101"), "ST 837 A", ""},
+		{"segment missing right after a loop's trigger", edit(15), "ST 837 R [5] SV1@16(2400):3", ""},
+		{"required loop missing at the end", append(slices.Clone(validTest[:9]), "SE*0*0001"), "ST 837 R [5] HL@10(2000B):3", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := Check(bytes.NewReader(buildTest(c.set)), Config{})
+			if err != nil || len(res) != 1 {
+				t.Fatalf("Check: %v, %d results", err, len(res))
+			}
+			sum := res[0].Summary()
+			got := sum[strings.Index(sum, "ST 837"):]
+			if got != c.want {
+				t.Fatalf("verdict %q, want %q", got, c.want)
+			}
+			if c.ik4 == "" {
+				return
+			}
+			tx := res[0].Groups[0].Transactions[0]
+			var ik4 []string
+			for _, s := range tx.Segments {
+				for _, e := range s.Elements {
+					p := fmt.Sprint(e.Pos)
+					if e.Component > 0 {
+						p += fmt.Sprintf(":%d", e.Component)
+					}
+					ik4 = append(ik4, p+"/"+e.Code)
+				}
+				if len(s.Elements) > 0 {
+					break
+				}
+			}
+			if strings.Join(ik4, " ") != c.ik4 {
+				t.Fatalf("IK4 %v, want %s", ik4, c.ik4)
+			}
+		})
+	}
+}
+
+// TestIGSyntaxOnly checks that Config.SyntaxOnly turns the tables off.
+func TestIGSyntaxOnly(t *testing.T) {
+	withTestIG(t)
+	raw := buildTest(edit(6))
+	res, err := Check(bytes.NewReader(raw), Config{SyntaxOnly: true})
+	if err != nil || len(res) != 1 || !res[0].Valid() {
+		t.Fatalf("syntax only: %v %v", err, res)
+	}
+	res, _ = Check(bytes.NewReader(raw), Config{})
+	if res[0].Valid() {
+		t.Fatal("with the table: a set missing a required segment passed")
+	}
+}
+
+// TestIGNotesBounded checks that a long set broken throughout keeps at
+// most MaxNotes segment notes.
+func TestIGNotesBounded(t *testing.T) {
+	withTestIG(t)
+	set := slices.Clone(validTest[:len(validTest)-1])
+	for i := 0; i < 3*MaxNotes; i++ {
+		set = append(set, "ZZZ*1")
+	}
+	set = append(set, "SE*0*0001")
+	res, err := Check(bytes.NewReader(buildTest(set)), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res[0].Groups[0].Transactions[0].Segments); n != MaxNotes {
+		t.Fatalf("%d notes, want %d", n, MaxNotes)
+	}
+}
