@@ -191,7 +191,7 @@ type Checker struct {
 	tx      *TransactionResult
 	loops   *Loops
 	ig      igValidator
-	igOn    bool // the current set is validated against its table
+	igOn    bool     // the current set is validated against its table
 	hls     []uint64 // levels seen in the set, as bits
 	hlsHigh map[int]bool
 	nextHL  int
@@ -473,8 +473,7 @@ func (c *Checker) startTransaction(s *Segment) {
 	c.igOn = false
 	if set := igSets[t.Kind]; set != nil && !c.cfg.SyntaxOnly && set.st01 == t.ID {
 		c.igOn = true
-		c.ig.reset(set)
-		c.ig.elements(c, s, set.root.trigger(), "")
+		c.ig.reset(set) // ST's elements are the envelope's, checked above
 	}
 	fid, known := functionalIDs[t.ID]
 	switch {
@@ -583,11 +582,33 @@ func (c *Checker) note(s *Segment, loop, code string, elems []ElementNote, msg s
 	} else {
 		t.Segments = append(t.Segments, SegmentNote{ID: safeID(s.ID), Pos: t.Segs, Loop: loop, Code: code, Elements: elems})
 	}
+	if msg == "" {
+		// The element errors of the guide's rules, each named.
+		for _, el := range elems {
+			m := elementErrors[el.Code]
+			if el.Component > 0 {
+				m = "component " + itoa(el.Component) + ": " + m
+			}
+			ee := s.errAt(el.Pos, m)
+			ee.Loop = loop
+			t.Errors = append(t.Errors, ee)
+		}
+		return
+	}
 	if len(elems) > 0 {
 		e.Element = elems[0].Pos
 	}
 	e.Loop = loop
 	t.Errors = append(t.Errors, e)
+}
+
+// elementErrors describes the IK403 codes the guide's rules give.
+var elementErrors = map[string]string{
+	"1": "required data element missing", "2": "conditional required data element missing",
+	"3": "too many data elements", "4": "data element too short", "5": "data element too long",
+	"6": "invalid character in data element", "7": "invalid code value", "8": "invalid date",
+	"9": "invalid time", "10": "exclusion condition violated", "12": "too many repetitions",
+	"13": "too many components", "I10": "implementation \"not used\" data element present",
 }
 
 // missing records a required segment (or loop, by its trigger) that did

@@ -65,8 +65,8 @@ func TestCheckEnvelope(t *testing.T) {
 		{"ST02 too short", func(s string) string {
 			return strings.Replace(strings.Replace(s, "ST*837*987654*", "ST*837*98*", 1), "SE*34*987654", "SE*34*98", 1)
 		}, Config{}, "TA1 000; GS HC R; ST 837 R [7]"},
-		{"bad segment ID", func(s string) string { return strings.Replace(s, "N3*227", "n3*227", 1) }, Config{}, "TA1 000; GS HC R; ST 837 R [5] n3@14(2010AB):1"},
-		{"separators missing", func(s string) string { return strings.Replace(s, "N3*227 LASTNER LANE", "N3 227 LASTNER LANE", 1) }, Config{}, "TA1 000; GS HC R; ST 837 R [5] N3?@14(2010AB):1"},
+		{"bad segment ID", func(s string) string { return strings.Replace(s, "N3*227", "n3*227", 1) }, Config{}, "TA1 000; GS HC R; ST 837 R [5] n3@14(2010AB):1 N3@15(2010AB):3"},
+		{"separators missing", func(s string) string { return strings.Replace(s, "N3*227 LASTNER LANE", "N3 227 LASTNER LANE", 1) }, Config{}, "TA1 000; GS HC R; ST 837 R [5] N3?@14(2010AB):1 N3@15(2010AB):3"},
 		{"HL parent unknown", func(s string) string { return strings.Replace(s, "HL*3*1*22*0", "HL*3*7*22*0", 1) }, Config{}, "TA1 000; GS HC R; ST 837 R [5] HL@25(2000B):8"},
 		{"segment between SE and GE", func(s string) string { return strings.Replace(s, "GE*1*1~", "REF*X*1~GE*1*1~", 1) }, Config{}, "TA1 022; GS HC A; ST 837 A"},
 		{"CRLF after terminators", func(s string) string { return strings.ReplaceAll(s, "~\n", "~\r\n") }, Config{}, "TA1 000; GS HC A; ST 837 A"},

@@ -117,7 +117,9 @@ func (v *igValidator) segment(c *Checker, s *Segment) string {
 	if it.seg.max > 0 && f.counts[i] > it.seg.max {
 		c.note(s, f.loop.id, "5", nil, "segment occurs more often than its maximum ("+itoa(it.seg.max)+")")
 	}
-	v.elements(c, s, it.seg, f.loop.id)
+	if s.ID != "SE" { // SE's elements are the envelope's, which the Checker checks
+		v.elements(c, s, it.seg, f.loop.id)
+	}
 	return f.loop.id
 }
 
@@ -174,8 +176,7 @@ func (v *igValidator) elements(c *Checker, s *Segment, g *igSeg, loop string) {
 	if len(g.elems) == 0 {
 		return
 	}
-	var notes [8]ElementNote
-	ek := elemCheck{s: s, notes: notes[:0]}
+	ek := elemCheck{s: s}
 	n := s.Len()
 	for i := len(g.elems); i <= n; i++ {
 		if len(s.Element(i)) > 0 {
@@ -199,7 +200,7 @@ func (v *igValidator) elements(c *Checker, s *Segment, g *igSeg, loop string) {
 	}
 	ek.dates(g)
 	if len(ek.notes) > 0 {
-		c.note(s, loop, "8", ek.notes, "segment has data element errors")
+		c.note(s, loop, "8", ek.notes, "")
 	}
 }
 
