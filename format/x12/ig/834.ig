@@ -125,7 +125,6 @@ loop 2000 R >1
       06 S AN 1/30 #310
       07 S ID 1/3 #1715
       rule E0207
-      rule C0704
       rule C0605
       rule C0704
     seg DMG S 1
