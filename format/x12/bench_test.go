@@ -156,6 +156,15 @@ func BenchmarkClaims(b *testing.B) {
 			return claims
 		})
 	})
+	b.Run("check-syntax-only", func(b *testing.B) {
+		run(b, func(in io.Reader) int {
+			res, err := Check(in, Config{SyntaxOnly: true})
+			if err != nil || !res[0].Valid() {
+				b.Fatal(err, summaries(res))
+			}
+			return claims
+		})
+	})
 	b.Run("split", func(b *testing.B) {
 		run(b, func(in io.Reader) int {
 			r := NewReader(in)
@@ -194,14 +203,14 @@ func BenchmarkClaims(b *testing.B) {
 	})
 }
 
-// BenchmarkClaimsRatio alternates reading, checking and splitting the same
-// 10,000-claim file in every iteration and reports the cost of checking and
-// of splitting relative to reading alone, ratios that hold on a busy
-// machine where the rows of BenchmarkClaims drift apart.
+// BenchmarkClaimsRatio alternates reading, checking (with and without the
+// implementation guide) and splitting the same 10,000-claim file in every
+// iteration and reports each relative to reading alone, ratios that hold
+// on a busy machine where the rows of BenchmarkClaims drift apart.
 func BenchmarkClaimsRatio(b *testing.B) {
 	const claims = 10_000
 	data := newClaimFile(b, claims).bytes()
-	var read, check, split time.Duration
+	var read, check, syntax, split time.Duration
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		r := NewReader(bytes.NewReader(data))
@@ -215,6 +224,12 @@ func BenchmarkClaimsRatio(b *testing.B) {
 			b.Fatal(err)
 		}
 		t2 := time.Now()
+		if res, err := Check(bytes.NewReader(data), Config{SyntaxOnly: true}); err != nil || !res[0].Valid() {
+			b.Fatal(err)
+		}
+		t2s := time.Now()
+		syntax += t2s.Sub(t2)
+		t2 = t2s
 		r = NewReader(bytes.NewReader(data))
 		var sp Splitter
 		n := 0
@@ -235,5 +250,7 @@ func BenchmarkClaimsRatio(b *testing.B) {
 	}
 	b.ReportMetric(float64(claims)*float64(b.N)/check.Seconds(), "checked-claims/s")
 	b.ReportMetric(check.Seconds()/read.Seconds(), "check/read")
+	b.ReportMetric(syntax.Seconds()/read.Seconds(), "syntax-only/read")
+	b.ReportMetric(check.Seconds()/syntax.Seconds(), "guide/syntax-only")
 	b.ReportMetric(split.Seconds()/read.Seconds(), "split/read")
 }

@@ -231,60 +231,66 @@ func (ek *elemCheck) element(e *igElem, val []byte) {
 		return
 	}
 	d := ek.s.Delims
-	reps := [][]byte{val}
 	if d.Repetition != 0 && bytes.IndexByte(val, d.Repetition) >= 0 {
-		reps = bytes.Split(val, []byte{d.Repetition})
-		if len(reps) > max(e.reps, 1) {
+		if bytes.Count(val, []byte{d.Repetition})+1 > max(e.reps, 1) {
 			ek.add(e.pos, 0, e.ref, "12")
 			return
 		}
 	}
-	for _, r := range reps {
-		if e.typ != "C" {
-			if d.Component != 0 && bytes.IndexByte(r, d.Component) >= 0 {
-				ek.add(e.pos, 0, e.ref, "13")
-				return
-			}
-			if code := checkValue(e, r); code != "" {
-				ek.add(e.pos, 0, e.ref, code)
-				return
-			}
-			continue
+	for rest := val; ; {
+		r := rest
+		i := -1
+		if d.Repetition != 0 {
+			i = bytes.IndexByte(rest, d.Repetition)
 		}
-		ek.composite(e, r)
+		if i >= 0 {
+			r, rest = rest[:i], rest[i+1:]
+		}
+		if e.typ == "C" {
+			ek.composite(e, r)
+		} else if d.Component != 0 && bytes.IndexByte(r, d.Component) >= 0 {
+			ek.add(e.pos, 0, e.ref, "13")
+			return
+		} else if code := checkValue(e, r); code != "" {
+			ek.add(e.pos, 0, e.ref, code)
+			return
+		}
+		if i < 0 {
+			return
+		}
 	}
 }
 
+// composite checks one repetition of a composite element, walking its
+// components in place.
 func (ek *elemCheck) composite(e *igElem, val []byte) {
-	comp := ek.s.Delims.Component
-	var parts [][]byte
-	if comp == 0 {
-		parts = [][]byte{val}
-	} else {
-		parts = bytes.Split(val, []byte{comp})
-	}
-	last := 0
-	if n := len(e.comps); n > 0 {
-		last = e.comps[n-1].comp
-	}
-	for k := last; k < len(parts); k++ {
-		if len(parts[k]) > 0 {
-			ek.add(e.pos, k+1, e.ref, "13")
-			break
+	sep := ek.s.Delims.Component
+	next := 0 // the next component rule
+	rest, more := val, true
+	for k := 1; more; k++ {
+		pv := rest
+		if i := bytes.IndexByte(rest, sep); sep != 0 && i >= 0 {
+			pv, rest = rest[:i], rest[i+1:]
+		} else {
+			more = false
 		}
-	}
-	next := 0
-	for k := 1; k <= last; k++ {
 		var ce *igElem
-		if next < len(e.comps) && e.comps[next].comp == k {
-			ce = e.comps[next]
+		for next < len(e.comps) && e.comps[next].comp < k {
 			next++
 		}
-		var pv []byte
-		if k <= len(parts) {
-			pv = parts[k-1]
+		if next < len(e.comps) && e.comps[next].comp == k {
+			ce = e.comps[next]
+		}
+		last := 0
+		if n := len(e.comps); n > 0 {
+			last = e.comps[n-1].comp
 		}
 		switch {
+		case k > last:
+			if len(pv) > 0 {
+				ek.add(e.pos, k, e.ref, "13")
+				return
+			}
 		case ce == nil:
 			if len(pv) > 0 {
 				ek.add(e.pos, k, e.ref, "I10")
@@ -299,6 +305,12 @@ func (ek *elemCheck) composite(e *igElem, val []byte) {
 			if code := checkValue(ce, pv); code != "" {
 				ek.add(e.pos, k, ce.ref, code)
 			}
+		}
+	}
+	// Required components after the last one written.
+	for _, ce := range e.comps {
+		if ce.usage == 'R' && ce.comp > bytes.Count(val, []byte{sep})+1 && sep != 0 {
+			ek.add(e.pos, ce.comp, ce.ref, "1")
 		}
 	}
 }
