@@ -1,5 +1,7 @@
 set 835 835 005010X221A1
 # Health Care Claim Payment/Advice (005010X221A1).
+# Each NM1 lists NM112 as not used, so that a name element the guide does not
+# use is reported as a not-used element (IK4 I10), not as one too many.
 seg ST R 1
   01 R ID 3/3 835 #143
   02 R AN 4/9 #329
@@ -235,6 +237,7 @@ loop 2000 S >1
       07 S AN 1/10 #1039
       08 S ID 1/2 34 HN II MI MR #66
       09 S AN 2/80 #67
+      12 N AN 1/60 #1035
       rule P0809
     # Insured name.
     seg NM1 S 1 01=IL
@@ -246,6 +249,7 @@ loop 2000 S >1
       07 S AN 1/10 #1039
       08 R ID 1/2 FI II MI #66
       09 R AN 2/80 #67
+      12 N AN 1/60 #1035
       rule P0809
     # Corrected patient/insured name.
     seg NM1 S 1 01=74
@@ -257,6 +261,7 @@ loop 2000 S >1
       07 S AN 1/10 #1039
       08 S ID 1/2 C #66
       09 S AN 2/80 #67
+      12 N AN 1/60 #1035
       rule P0809
     # Service provider name.
     seg NM1 S 1 01=82
@@ -268,6 +273,7 @@ loop 2000 S >1
       07 S AN 1/10 #1039
       08 R ID 1/2 BD BS FI MC PC SL UP XX #66
       09 R AN 2/80 #67
+      12 N AN 1/60 #1035
       rule P0809
     # Crossover carrier name.
     seg NM1 S 1 01=TT
@@ -276,6 +282,7 @@ loop 2000 S >1
       03 R AN 1/60 #1035
       08 R ID 1/2 AD FI NI PI PP XV #66
       09 R AN 2/80 #67
+      12 N AN 1/60 #1035
       rule P0809
     # Corrected priority payer name.
     seg NM1 S 1 01=PR
@@ -284,6 +291,7 @@ loop 2000 S >1
       03 R AN 1/60 #1035
       08 R ID 1/2 AD FI NI PI PP XV #66
       09 R AN 2/80 #67
+      12 N AN 1/60 #1035
       rule P0809
     # Other subscriber name.
     seg NM1 S 1 01=GB
@@ -295,6 +303,7 @@ loop 2000 S >1
       07 S AN 1/10 #1039
       08 S ID 1/2 FI II MI #66
       09 S AN 2/80 #67
+      12 N AN 1/60 #1035
       rule P0809
     # Inpatient adjudication information; remark codes are external.
     seg MIA S 1
