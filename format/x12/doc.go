@@ -19,9 +19,13 @@
 // verdicts, from which Acknowledge writes the TA1 and 999 answers.
 //
 // Inside a transaction set the loops and hierarchical levels of the 5010
-// implementation guides are identified from compact tables (see loops.go),
-// so that values are addressed by loop and segment, as in "2010BA/NM1-09",
-// and 837 claims can be split at loop 2300 (SplitClaims).
+// implementation guides are identified from their tables (ig/*.ig, read by
+// ig.go), so that values are addressed by loop and segment, as in
+// "2010BA/NM1-09", and 837 claims can be split at loop 2300 (SplitClaims).
+// The same tables drive the Checker's validation of each set against its
+// guide: segment order, repeats and required positions, and each element's
+// usage, type, length, codes and syntax notes, reported as 999 IK3/IK4
+// errors (Config.SyntaxOnly turns it off).
 //
 // The package never panics on input: malformed input gives an *Error naming
 // the segment position, loop, segment and element.

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestLoopTables checks every loop table: each loop has an ID and a trigger
+// TestLoopTables checks the loops of every table: each has an ID and a trigger
 // segment, qualifiers are not empty, no loop ID appears twice under the
 // same parent, and every table's first loops are reachable by their
 // trigger from the top of a set.
@@ -26,7 +26,7 @@ func TestLoopTables(t *testing.T) {
 					t.Errorf("%s: loop defined twice", where)
 				}
 				seen[k.id] = true
-				for _, q := range k.quals {
+				for _, q := range k.key.codes {
 					if q == "" {
 						t.Errorf("%s: empty qualifier", where)
 					}
@@ -37,9 +37,9 @@ func TestLoopTables(t *testing.T) {
 		walk(root, "")
 		first := root.kids[0]
 		seg := &Segment{ID: first.trigger, Delims: Standard}
-		raw := first.trigger + "*" + strings.Repeat("*", max(first.elem-1, 0))
-		if first.quals != nil {
-			raw += first.quals[0]
+		raw := first.trigger + "*" + strings.Repeat("*", max(first.key.elem-1, 0))
+		if first.key.codes != nil {
+			raw += first.key.codes[0]
 		}
 		seg.Raw = []byte(raw)
 		seg.index()

@@ -113,7 +113,7 @@ func TestLoopsAndGet(t *testing.T) {
 func TestLoopsOtherSets(t *testing.T) {
 	files := map[string][]string{
 		"277_5010/x12_277CA_accepted.txt": {"HL:2000A", "NM1:2100A", "TRN:2200A", "HL:2000B", "NM1:2100B", "TRN:2200B", "STC:2200B", "HL:2000C", "NM1:2100C", "TRN:2200C", "HL:2000D", "NM1:2100D", "TRN:2200D", "STC:2200D"},
-		"x270_271/x271.txt":               {"HL:2000A", "NM1:2100A", "HL:2000B", "NM1:2100B", "HL:2000C", "TRN:2000C", "NM1:2100C", "DMG:2100C", "EB:2110C", "LS:2110C", "NM1:2120C", "LE:2120C"},
+		"x270_271/x271.txt":               {"HL:2000A", "NM1:2100A", "HL:2000B", "NM1:2100B", "HL:2000C", "TRN:2000C", "NM1:2100C", "DMG:2100C", "EB:2110C", "LS:2110C", "NM1:2120C", "LE:2110C"},
 		"837_5010/x12_999_rejected.txt":   {"AK1:", "AK2:2000", "IK3:2100", "IK5:2000", "AK9:"},
 	}
 	corpusFiles(t) // skips without the shared data
