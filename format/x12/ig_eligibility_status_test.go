@@ -120,11 +120,11 @@ var eligValid277CA = []string{
 	"HL*4*3*PT",
 	"NM1*QC*1*SAMPLE*ALEX****MI*W000000001",
 	"TRN*2*ACCT0001",
-	"STC*A2:20*20240103*WQ*150",
+	"STC*A7:562:85*20240103*U*150",
 	"REF*1K*PCN0001",
 	"DTP*472*D8*20240101",
 	"SVC*HC:99213*150*****1",
-	"STC*A2:20*20240103*WQ*150",
+	"STC*A7:453*20240103*U",
 	"SE*0*0001",
 }
 
@@ -333,9 +333,15 @@ func TestIGEligibilityAndClaimStatus(t *testing.T) {
 			{"patient level coded as a dependent",
 				eligReplace(eligValid277CA, "HL*4*3*PT", "HL*4*3*23"),
 				"ST 277 R [5] HL@17(2000D):8", "3/735/7"},
-			{"missing required loop (2200D claim status)",
-				eligReplace(eligValid277CA, "TRN*2*ACCT0001", "HL*5*3*PT", "NM1*QC*1*SAMPLE*JO****MI*W000000002", "TRN*2*ACCT0002"),
-				"ST 277 R [5] TRN@19(2200D):3", ""},
+			{"missing required segment (claim service date)",
+				eligReplace(eligValid277CA, "DTP*472*D8*20240101"),
+				"ST 277 R [5] DTP@22(2200D):3", ""},
+			{"line status without its STC",
+				eligReplace(eligValid277CA, "STC*A7:453*20240103*U"),
+				"ST 277 R [5] STC@24(2220D):3", ""},
+			{"provider secondary identifier at the provider level",
+				eligReplace(eligValid277CA, "TRN*1*PROV0001", "TRN*1*PROV0001", "REF*TJ*123456789"),
+				"ST 277 A", ""},
 		}},
 	}
 	for _, k := range kinds {
