@@ -36,10 +36,10 @@ loop 2000A R >1
       seg NM1 R 1 01=41
         01 R ID 2/3 41 #98
         02 R ID 1/1 1 2 #1065
-        03 R AN 1/60 #1035
+        03 S AN 1/60 #1035
         04 S AN 1/35 #1036
         05 S AN 1/25 #1037
-        08 R ID 1/2 46 FI XX #66
+        08 R ID 1/2 46 #66
         09 R AN 2/80 #67
         rule P0809
         rule C1110
@@ -50,11 +50,11 @@ loop 2000A R >1
         02 R AN 1/12 #734
         03 R ID 1/2 19 #735
         04 R ID 1/1 1 #736
-      loop 2100C R 1
+      loop 2100C R 2
         seg NM1 R 1 01=1P
           01 R ID 2/3 1P #98
           02 R ID 1/1 1 2 #1065
-          03 R AN 1/60 #1035
+          03 S AN 1/60 #1035
           04 S AN 1/35 #1036
           05 S AN 1/25 #1037
           07 S AN 1/10 #1039
@@ -71,9 +71,9 @@ loop 2000A R >1
           04 R ID 1/1 0 1 #736
         # Required when the subscriber is the patient.
         seg DMG S 1
-          01 S ID 2/3 D8 #1250
-          02 S AN 1/35 #1251
-          03 S ID 1/1 F M U #1068
+          01 R ID 2/3 D8 #1250
+          02 R AN 1/35 #1251
+          03 S ID 1/1 F M #1068
           rule P0102
         loop 2100D R 1
           seg NM1 R 1 01=IL
@@ -144,11 +144,12 @@ loop 2000A R >1
               01 R ID 2/3 FJ #128
               02 R AN 1/50 #127
               rule R0203
-            seg DTP S 1
+            seg DTP R 1
               01 R ID 3/3 472 #374
               02 R ID 2/3 D8 RD8 #1250
               03 R AN 1/35 #1251
         loop 2000E S >1
+          # HL04 is not used by the guide at this last level; a 0 is tolerated.
           seg HL R 1 03=23
             01 R AN 1/12 #628
             02 R AN 1/12 #734
@@ -157,7 +158,7 @@ loop 2000A R >1
           seg DMG R 1
             01 R ID 2/3 D8 #1250
             02 R AN 1/35 #1251
-            03 S ID 1/1 F M U #1068
+            03 S ID 1/1 F M #1068
             rule P0102
           loop 2100E R 1
             seg NM1 R 1 01=QC
@@ -167,8 +168,6 @@ loop 2000A R >1
               04 S AN 1/35 #1036
               05 S AN 1/25 #1037
               07 S AN 1/10 #1039
-              08 S ID 1/2 24 II MI #66
-              09 S AN 2/80 #67
               rule P0809
               rule C1110
               rule C1203
@@ -228,7 +227,7 @@ loop 2000A R >1
                 01 R ID 2/3 FJ #128
                 02 R AN 1/50 #127
                 rule R0203
-              seg DTP S 1
+              seg DTP R 1
                 01 R ID 3/3 472 #374
                 02 R ID 2/3 D8 RD8 #1250
                 03 R AN 1/35 #1251

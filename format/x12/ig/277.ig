@@ -123,11 +123,12 @@ loop 2000A R >1
             11-3 S ID 2/3 #98
           12 S AN 1/264 #933
       loop 2000D S >1
+        # HL04 (0 or 1) is accepted present or absent at this level.
         seg HL R 1 03=22
           01 R AN 1/12 #628
           02 R AN 1/12 #734
           03 R ID 1/2 22 #735
-          04 R ID 1/1 0 1 #736
+          04 S ID 1/1 0 1 #736
         loop 2100D R 1
           seg NM1 R 1 01=IL
             01 R ID 2/3 IL #98
@@ -192,7 +193,7 @@ loop 2000A R >1
             01 R ID 2/3 VV #128
             02 R AN 1/50 #127
             rule R0203
-          seg REF S 1 01=D9
+          seg REF S 3 01=D9
             01 R ID 2/3 D9 #128
             02 R AN 1/50 #127
             rule R0203
@@ -317,7 +318,7 @@ loop 2000A R >1
               01 R ID 2/3 VV #128
               02 R AN 1/50 #127
               rule R0203
-            seg REF S 1 01=D9
+            seg REF S 3 01=D9
               01 R ID 2/3 D9 #128
               02 R AN 1/50 #127
               rule R0203
