@@ -119,7 +119,7 @@ loop 2000A R >1
         seg DMG S 1
           01 S ID 2/3 D8 #1250
           02 S AN 1/35 #1251
-          03 S ID 1/1 F M #1068
+          03 S ID 1/1 F M U #1068
           rule P0102
         seg INS S 1
           01 R ID 1/1 Y #1073
@@ -237,7 +237,7 @@ loop 2000A R >1
           seg DMG S 1
             01 S ID 2/3 D8 #1250
             02 S AN 1/35 #1251
-            03 S ID 1/1 F M #1068
+            03 S ID 1/1 F M U #1068
             rule P0102
           seg INS S 1
             01 R ID 1/1 N #1073
