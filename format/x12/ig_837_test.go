@@ -255,18 +255,28 @@ func TestIGClaims837(t *testing.T) {
 // 837P table. Every one carries errors of its own that the table does not
 // judge (a wrong SE01 count, an HL02 naming no earlier level); apart from
 // those, the valid files must get no segment note from the table, and the
-// broken ones exactly their breakage.
+// broken ones exactly their breakage. The two copies of the project's own
+// sample must be clean.
 func TestIGClaimSamples(t *testing.T) {
 	dir := "/work/shared/testdata/x12/imsweb/src/test/resources/837_5010/"
-	cases := []struct{ file, want string }{
-		{"x12_valid.txt", "TA1 000; GS HC R; ST 837 R [4 5] HL@25(2000B):8"},
-		{"x12_no_errors.txt", "TA1 000; GS HC R; ST 837 R [4 5] HL@25(2000A):8 HL@32(2000B):8"},
-		{"x12_bad_valid_code.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@7(2010AA):8 HL@25(2000B):8"},
-		{"x12_missing_elements.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@5(1000B):8 HL@25(2000B):8 CLM@29(2300):8"},
-		{"x12_segments_out_of_order.txt", "TA1 000; GS HC R; ST 837 R [4 5] N4@10(2010AA):7 N3@15(2010AB):7 HL@25(2000B):8"},
-		{"x12_segment_errors.txt", "TA1 000; GS HC R; ST 837 R [4 5] N3@8(2010AA):3 REF@10(2010AA):5 HI@20(2300):3"},
-		{"x12_loop_errors1_exceeds_max_1_parent.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@13(2010AA):4"},
-		{"x12_loop_errors3_missing_loops.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@7(2010AA):3"},
+	// x12_complex.txt really breaks the guide, the same way in both of
+	// its sets: NM108 "X" (2310B) and "MI" (2420D) where only XX is
+	// allowed, OI04 other than P, other payer referring providers (2330C)
+	// without their required REF, FRM with none of FRM02-FRM05.
+	complexSet := "ST 837 R [4 5] NM1@31(2310B):8 OI@36(2320):8 OI@40(2320):8 REF@44(2330C):3 OI@45(2320):8 " +
+		"REF@49(2330C):3 FRM@60(2440):8 HL@64(2000B):8 HL@68(2000C):8 OI@90(2320):8 REF@94(2330C):3 REF@95(2330C):3 " +
+		"NM1@114(2420D):8 FRM@128(2440):8 NM1@133(2310B):8 FRM@144(2440):8 FRM@146(2440):8"
+	cases := []struct{ file, want, ik4 string }{
+		{"x12_complex.txt", "TA1 000; GS HC R [5]; " + complexSet + "; " + complexSet, "-"},
+		{"x12_valid.txt", "TA1 000; GS HC R; ST 837 R [4 5] HL@25(2000B):8", ""},
+		{"x12_no_errors.txt", "TA1 000; GS HC R; ST 837 R [4 5] HL@25(2000A):8 HL@32(2000B):8", ""},
+		{"x12_bad_valid_code.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@7(2010AA):8 HL@25(2000B):8", "1/98/7"},
+		{"x12_missing_elements.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@5(1000B):8 HL@25(2000B):8 CLM@29(2300):8", "2/1065/1 5/0/1"},
+		{"x12_segments_out_of_order.txt", "TA1 000; GS HC R; ST 837 R [4 5] N4@10(2010AA):7 N3@15(2010AB):7 HL@25(2000B):8", ""},
+		{"x12_segment_errors.txt", "TA1 000; GS HC R; ST 837 R [4 5] N3@8(2010AA):3 REF@10(2010AA):5 HI@20(2300):3", ""},
+		{"x12_loop_errors1_exceeds_max_1_parent.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@13(2010AA):4", ""},
+		{"x12_loop_errors2_exceeds_max_repeats_multiple_parents.txt", "TA1 000; GS HC R; ST 837 R [4 5] HL@25(2000A):8 NM1@32(2010AA):4 HL@41(2000B):8", ""},
+		{"x12_loop_errors3_missing_loops.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@7(2010AA):3", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -280,6 +290,25 @@ func TestIGClaimSamples(t *testing.T) {
 			}
 			if got := res[0].Summary(); got != c.want {
 				t.Errorf("verdict %q, want %q", got, c.want)
+			}
+			if c.ik4 == "-" {
+				return
+			}
+			// The HL notes are the samples' own numbering errors.
+			var ik4 []string
+			for _, tx := range res[0].Groups[0].Transactions {
+				notes := &TransactionResult{}
+				for _, s := range tx.Segments {
+					if s.ID != "HL" {
+						notes.Segments = append(notes.Segments, s)
+					}
+				}
+				if s := claimIK4(notes); s != "" {
+					ik4 = append(ik4, s)
+				}
+			}
+			if got := strings.Join(ik4, " "); got != c.ik4 {
+				t.Errorf("IK4 %q, want %q", got, c.ik4)
 			}
 		})
 	}
