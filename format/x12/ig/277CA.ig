@@ -121,7 +121,7 @@ loop 2000A R >1
             01-1 R AN 1/30 #1271
             01-2 R AN 1/30 #1271
             01-3 S ID 2/3 #98
-          02 R DT 8/8 #373
+          02 S DT 8/8 #373
           03 R ID 1/2 U WQ #306
           04 R R 1/18 #782
           10 S C
@@ -132,7 +132,7 @@ loop 2000A R >1
             11-1 R AN 1/30 #1271
             11-2 R AN 1/30 #1271
             11-3 S ID 2/3 #98
-        seg REF S 1
+        seg REF S 3
           01 R ID 2/3 0B 1G G2 LU SY TJ #128
           02 R AN 1/50 #127
         seg QTY S 1 01=QA
@@ -161,10 +161,9 @@ loop 2000A R >1
             03 R AN 1/60 #1035
             04 S AN 1/35 #1036
             05 S AN 1/25 #1037
-            06 S AN 1/10 #1038
             07 S AN 1/10 #1039
-            08 S ID 1/2 II MI #66
-            09 S AN 2/80 #67
+            08 R ID 1/2 II MI #66
+            09 R AN 2/80 #67
             rule P0809
             rule C1110
             rule C1203
@@ -190,15 +189,15 @@ loop 2000A R >1
               11-3 S ID 2/3 #98
             12 S AN 1/264 #933
           # The claim's identifiers: each REF position is told apart by its qualifier.
-          seg REF S 1 01=1K
+          seg REF S 3 01=1K
             01 R ID 2/3 1K #128
             02 R AN 1/50 #127
             rule R0203
-          seg REF S 1 01=D9
+          seg REF S 3 01=D9
             01 R ID 2/3 D9 #128
             02 R AN 1/50 #127
             rule R0203
-          seg REF S 1 01=BLT
+          seg REF S 3 01=BLT
             01 R ID 2/3 BLT #128
             02 R AN 1/50 #127
             rule R0203
@@ -224,7 +223,7 @@ loop 2000A R >1
                 01-1 R AN 1/30 #1271
                 01-2 R AN 1/30 #1271
                 01-3 S ID 2/3 #98
-              02 R DT 8/8 #373
+              02 S DT 8/8 #373
               03 R ID 1/2 U WQ #306
               04 S R 1/18 #782
               10 S C
@@ -235,6 +234,7 @@ loop 2000A R >1
                 11-1 R AN 1/30 #1271
                 11-2 R AN 1/30 #1271
                 11-3 S ID 2/3 #98
+              12 S AN 1/264 #933
             seg REF S 1 01=FJ
               01 R ID 2/3 FJ #128
               02 R AN 1/50 #127
