@@ -218,6 +218,8 @@ func TestIG837I(t *testing.T) {
 			set[igIndex(t, set, "SBR*P*")] = "SBR*P*18*GROUP01******CI"
 			return set
 		}, "ST 837 A", ""},
+		{"valid: discharge hour, admission date and hour", at("DTP*434*", "DTP*096*TM*1130", "DTP*434*RD8*20260101-20260103"), "ST 837 A", ""},
+		{"valid: admission date with hour (DT)", at("DTP*435*", "DTP*435*DT*202601010830"), "ST 837 A", ""},
 		{"missing required loop (no claim under the patient)", func(t *testing.T) []string {
 			return append(slices.Clone(claim837I[:igIndex(t, claim837I, "CLM*")]), "SE*0*0001")
 		}, "ST 837 R [5] CLM@25(2300):3", ""},
