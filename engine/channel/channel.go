@@ -222,9 +222,12 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 		}
 	}
 	routeFailed := false
+	var parts []*journal.Record // the claims of a split X12 interchange (x12.go)
 	if refusal == nil && msg.Status == engine.StatusReceived {
-		refusal = c.route(ctx, msg, rec, recording)
-		routeFailed = refusal != nil
+		if parts = c.x12Split(ctx, msg, rec, xr, recording); parts == nil {
+			refusal = c.route(ctx, msg, rec, recording, xr.routed())
+			routeFailed = refusal != nil
+		}
 	}
 	if refusal != nil {
 		msg.Status = engine.StatusError
@@ -241,7 +244,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 		msg.Status = engine.StatusDelivered // nothing to deliver
 	}
 	_, js := c.child(ctx, recording, "journal append")
-	err := c.j.Append(ctx, rec)
+	err := c.j.AppendAll(ctx, append([]*journal.Record{rec}, parts...))
 	fail(js, err)
 	js.End()
 	if err != nil {
@@ -270,6 +273,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 	for _, d := range rec.Deliveries {
 		c.lanes[d.Destination][d.Lane].poke(msg.Priority > c.spec.Priority)
 	}
+	c.x12Parts(msg, parts)
 	rctx, rs := c.child(ctx, recording, "reply")
 	var reply *engine.Reply
 	if xr != nil {
@@ -296,8 +300,16 @@ func (c *Channel) child(ctx context.Context, recording bool, name string) (conte
 }
 
 // route applies the priority rule and the filter, and builds each
-// destination's delivery. An error refuses the message.
-func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.Record, recording bool) error {
+// destination's delivery. An error refuses the message. content, when not
+// nil, is what the filter, transforms and destinations see in place of
+// msg.Raw, which stays what the journal keeps as the message: the accepted
+// sets of a partially accepted X12 interchange.
+func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.Record, recording bool, content []byte) error {
+	if content != nil {
+		raw := msg.Raw
+		msg.Raw = content
+		defer func() { msg.Raw = raw }()
+	}
 	if c.spec.PriorityRule != nil {
 		_, span := c.child(ctx, recording, "priority rule")
 		urgent, err := c.spec.PriorityRule.Match(msg)
@@ -332,8 +344,9 @@ func (c *Channel) route(ctx context.Context, msg *engine.Message, rec *journal.R
 	for i := range c.spec.Destinations {
 		d := &c.spec.Destinations[i]
 		// Without a transform the payload is the message itself; the
-		// journal then stores it once, as the message content.
-		ct, payload := msg.ContentType, []byte(nil)
+		// journal then stores it once, as the message content (unless
+		// what is routed differs from it).
+		ct, payload := msg.ContentType, content
 		if d.Transform != nil {
 			tctx, span := c.child(ctx, recording, c.transformSpans[i])
 			if span.IsRecording() {

@@ -21,9 +21,11 @@ import (
 // (x12.Scanner with the channel's partners and its record of control
 // numbers), the message is journaled with the verdict, and only then is the
 // TA1/999 answer returned to the source. An interchange whose envelope or
-// sets fail is journaled with status error and not routed; a repeated ISA13
-// from the same partner is journaled as a duplicate and answered with TA1
-// note 025. Answers to acknowledgments (TA1, 999, 997) are never written.
+// sets all fail is journaled with status error and not routed; one whose
+// sets partly pass is routed with only those (x12accept.go); a repeated
+// ISA13 from the same partner is journaled as a duplicate and answered with
+// TA1 note 025. Answers to acknowledgments (TA1, 999, 997) are never
+// written. A channel may split each 837 into its claims (x12split.go).
 
 // X12Ack says which acknowledgments a channel returns for an X12
 // interchange.
@@ -45,6 +47,18 @@ const (
 	X12AckNone X12Ack = "none"
 )
 
+// X12Split says what an accepted X12 interchange is split into.
+type X12Split string
+
+// Split modes.
+const (
+	// X12SplitNone routes the interchange as one message.
+	X12SplitNone X12Split = ""
+	// X12SplitClaims routes each claim of an 837 (loop 2300, with the
+	// levels above it) as a message of its own.
+	X12SplitClaims X12Split = "claims"
+)
+
 // X12 is how a channel checks and answers X12 interchanges.
 type X12 struct {
 	Ack X12Ack
@@ -55,6 +69,9 @@ type X12 struct {
 	// partner; a repeat within it is refused with TA1 note 025. 0 turns
 	// the check off.
 	DuplicateWindow time.Duration
+	// Split, when X12SplitClaims, makes each claim of an accepted 837 a
+	// message of its own (x12split.go).
+	Split X12Split
 	// Control records the control numbers received and sent; nil keeps
 	// them in memory, for the process's lifetime (NewX12Store keeps them
 	// in the store, across restarts and nodes).
@@ -83,6 +100,21 @@ type x12Receipt struct {
 	ctl      *controlCheck
 	verdicts []*x12.InterchangeResult
 	refusal  error
+	layout   *x12Layout // where the sets lie, matched with verdicts when judged
+	judged   bool
+	// content is the message cut down to the sets the 999 accepts, when
+	// it rejects others (x12accept.go); nil routes the message as received.
+	content []byte
+}
+
+// routed returns what the channel routes for an accepted X12 message in
+// place of its content, or nil for the content itself (and for a message
+// that is not X12).
+func (xr *x12Receipt) routed() []byte {
+	if xr == nil {
+		return nil
+	}
+	return xr.content
 }
 
 // x12Receive checks an X12 message and fills its metadata. The receipt's
@@ -96,8 +128,10 @@ func (c *Channel) x12Receive(ctx context.Context, msg *engine.Message) (*x12Rece
 		cc.since = msg.ReceivedAt.Add(-cfg.DuplicateWindow)
 		xcfg.Control = cc
 	}
-	xr := &x12Receipt{ctl: cc}
+	xr := &x12Receipt{ctl: cc, layout: &x12Layout{}}
 	sc := x12.NewScanner(bytes.NewReader(msg.Raw), xcfg)
+	sc.Segment = xr.layout.add
+	split := cfg.Split == X12SplitClaims
 	first := true
 	var readErr error
 	for {
@@ -112,8 +146,15 @@ func (c *Channel) x12Receive(ctx context.Context, msg *engine.Message) (*x12Rece
 			first = false
 			x12Metadata(msg, t)
 		}
+		if set := xr.layout.byST[t.Segments[0]]; set != nil {
+			x12Metadata(&set.meta, t)
+			if split && t.ID() == "837" {
+				set.claims, _ = x12.SplitClaims(t)
+			}
+		}
 	}
 	xr.verdicts = sc.Verdicts()
+	xr.judged = xr.layout.judge(xr.verdicts)
 	if cc.err != nil {
 		cc.forget(ctx)
 		return nil, fmt.Errorf("x12 control numbers: %w", cc.err)
@@ -125,12 +166,14 @@ func (c *Channel) x12Receive(ctx context.Context, msg *engine.Message) (*x12Rece
 			msg.SendingFacility = strings.TrimSpace(v.Groups[0].GS.Value(2))
 		}
 	}
-	dup, refused := 0, ""
+	dup, partial, refused := 0, 0, ""
 	for _, v := range xr.verdicts {
 		switch {
 		case v.Valid():
 		case v.Note == "025":
 			dup++
+		case xr.judged && v.Note == "000" && xr.layout.accepted(v) > 0:
+			partial++ // x12accept.go
 		case refused == "":
 			refused = x12Verdict(v)
 			if errs := v.AllErrors(); len(errs) > 0 {
@@ -152,6 +195,18 @@ func (c *Channel) x12Receive(ctx context.Context, msg *engine.Message) (*x12Rece
 		msg.Status = engine.StatusDuplicate
 	case dup > 0:
 		xr.refusal = errors.New("x12: some interchanges of the message repeat control numbers already received (TA1 025)")
+	}
+	if xr.refusal == nil && partial > 0 {
+		xr.content = xr.layout.content(msg.Raw)
+		msg.Error = xr.layout.rejected()
+		xr.layout.sets(func(_ *x12Group, s *x12Set) bool {
+			if !s.accepted {
+				return true
+			}
+			// The metadata describes what is routed: the first accepted set.
+			msg.Type, msg.Trigger, msg.PatientID = s.meta.Type, s.meta.Trigger, s.meta.PatientID
+			return false
+		})
 	}
 	if xr.refusal != nil {
 		// A refused interchange was not accepted: its corrected copy may
