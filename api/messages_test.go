@@ -129,7 +129,7 @@ func TestListMessagesPaging(t *testing.T) {
 
 func TestMessageQueryRoundTrip(t *testing.T) {
 	q := MessageQuery{Channel: "adt", Status: "dead", Type: "ADT", Trigger: "A01", ControlID: "C 1&x=y", PatientID: "MRN#1",
-		TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", Text: "100%", From: t0, To: t0.Add(90 * time.Second), Before: 42, Limit: 7}
+		TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", ParentID: 9, Text: "100%", From: t0, To: t0.Add(90 * time.Second), Before: 42, Limit: 7}
 	got, err := parseMessageQuery(q.Values())
 	if err != nil {
 		t.Fatal(err)

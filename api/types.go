@@ -40,6 +40,9 @@ type Message struct {
 	// TraceID is the W3C trace ID of the message's trace (32 hex digits),
 	// empty for messages stored before tracing.
 	TraceID string `json:"trace_id,omitempty"`
+	// ParentID is the message this one was split from (an 837 claim of an
+	// interchange with status split); absent for a message received as such.
+	ParentID int64 `json:"parent_id,omitempty"`
 }
 
 // MessageList is one page of messages, newest first. Next, when set, is
@@ -208,12 +211,13 @@ func (e *Error) Error() string {
 // It is the query string of GET /api/v1/messages.
 type MessageQuery struct {
 	Channel   string
-	Status    string // a message status: received, filtered, delivered, error, dead, duplicate
+	Status    string // a message status: received, filtered, delivered, error, dead, duplicate, split
 	Type      string // MSH-9.1
 	Trigger   string // MSH-9.2
 	ControlID string // MSH-10
 	PatientID string // PID-3(1).1
 	TraceID   string // the message's W3C trace ID, 32 hex digits
+	ParentID  int64  // the messages split from this one
 	Text      string // substring of the control ID, patient ID, sender, type or error
 	From, To  time.Time
 	Before    int64 // a Next from the previous page
@@ -238,6 +242,7 @@ const (
 	paramControlID   = "control_id"
 	paramPatientID   = "patient_id"
 	paramTraceID     = "trace_id"
+	paramParentID    = "parent_id"
 	paramText        = "q"
 	paramFrom        = "from"
 	paramTo          = "to"
@@ -265,6 +270,9 @@ func (q MessageQuery) Values() url.Values {
 	set(paramPatientID, q.PatientID)
 	set(paramTraceID, q.TraceID)
 	set(paramText, q.Text)
+	if q.ParentID != 0 {
+		v.Set(paramParentID, strconv.FormatInt(q.ParentID, 10))
+	}
 	if !q.From.IsZero() {
 		v.Set(paramFrom, q.From.Format(time.RFC3339Nano))
 	}
@@ -285,8 +293,8 @@ func (q MessageQuery) Values() url.Values {
 // listing of everything.
 func parseMessageQuery(v url.Values) (MessageQuery, error) {
 	p := params{v: v}
-	p.only(paramChannel, paramStatus, paramType, paramTrigger, paramControlID, paramPatientID, paramTraceID, paramText,
-		paramFrom, paramTo, paramBefore, paramLimit)
+	p.only(paramChannel, paramStatus, paramType, paramTrigger, paramControlID, paramPatientID, paramTraceID, paramParentID,
+		paramText, paramFrom, paramTo, paramBefore, paramLimit)
 	q := MessageQuery{
 		Channel:   p.str(paramChannel),
 		Status:    p.str(paramStatus),
@@ -295,6 +303,7 @@ func parseMessageQuery(v url.Values) (MessageQuery, error) {
 		ControlID: p.str(paramControlID),
 		PatientID: p.str(paramPatientID),
 		TraceID:   strings.ToLower(p.str(paramTraceID)),
+		ParentID:  p.id(paramParentID),
 		Text:      p.str(paramText),
 		From:      p.time(paramFrom),
 		To:        p.time(paramTo),
@@ -302,7 +311,7 @@ func parseMessageQuery(v url.Values) (MessageQuery, error) {
 		Limit:     p.limit(),
 	}
 	if p.err == nil && q.Status != "" && !slices.Contains(messageStatuses, engine.Status(q.Status)) {
-		p.fail(paramStatus, "must be one of received, filtered, delivered, error, dead, duplicate, not %q", q.Status)
+		p.fail(paramStatus, "must be one of received, filtered, delivered, error, dead, duplicate, split, not %q", q.Status)
 	}
 	if p.err == nil && q.TraceID != "" && !traceIDRE.MatchString(q.TraceID) {
 		p.fail(paramTraceID, "must be 32 hexadecimal digits")
@@ -316,13 +325,13 @@ func parseMessageQuery(v url.Values) (MessageQuery, error) {
 var traceIDRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 var messageStatuses = []engine.Status{engine.StatusReceived, engine.StatusFiltered, engine.StatusDelivered,
-	engine.StatusError, engine.StatusDead, engine.StatusDuplicate}
+	engine.StatusError, engine.StatusDead, engine.StatusDuplicate, engine.StatusSplit}
 
 // filter is the journal filter q selects.
 func (q MessageQuery) filter() journal.MessageFilter {
 	return journal.MessageFilter{
 		Channel: q.Channel, Status: q.Status, Type: q.Type, Trigger: q.Trigger, ControlID: q.ControlID,
-		PatientID: q.PatientID, TraceID: q.TraceID, Text: q.Text, From: q.From, To: q.To, BeforeID: q.Before, Limit: q.Limit,
+		PatientID: q.PatientID, TraceID: q.TraceID, ParentID: q.ParentID, Text: q.Text, From: q.From, To: q.To, BeforeID: q.Before, Limit: q.Limit,
 	}
 }
 
@@ -365,7 +374,7 @@ func messageOf(m *engine.Message) Message {
 		ContentType: m.ContentType, Type: m.Type, Trigger: m.Trigger, ControlID: m.ControlID,
 		SendingApp: m.SendingApp, SendingFacility: m.SendingFacility, PatientID: m.PatientID,
 		Priority: m.Priority, ConfigVersion: m.ConfigVersion, Status: string(m.Status), Error: m.Error,
-		TraceID: m.TraceID,
+		TraceID: m.TraceID, ParentID: m.ParentID,
 	}
 }
 

@@ -30,9 +30,10 @@
 //	    transform: [...]                # transform steps (package engine/transform)
 //	    dedup: {window: 10m}            # suppress repeated (source, MSH-10); 0: off; default 10m
 //	    retention: {content: 30d, metadata: 90d}   # 0 or absent: keep; content ≤ metadata
-//	    x12: {ack: both, duplicate_window: 720h, partners: [{sender: SUBMITTERS.ID, usage: P}]}
+//	    x12: {ack: both, duplicate_window: 720h, split: claims, partners: [{sender: SUBMITTERS.ID, usage: P}]}
 //	                                    # X12 answers (auto, ta1, 999, both, none), duplicate ISA13
-//	                                    # window (default 30 days), ISA15 per partner; see x12.go
+//	                                    # window (default 30 days), 837 claims as messages of their
+//	                                    # own (none, claims), ISA15 per partner; see x12.go
 //	    destinations:                   # at least one
 //	      - name: lab                   # unique within the channel
 //	        type: mllp                  # type, then the connector's own options

@@ -18,6 +18,7 @@ const DefaultX12DuplicateWindow = 30 * 24 * time.Hour
 //	x12:
 //	  ack: both                  # auto (default), ta1, 999, both, none
 //	  duplicate_window: 720h     # default 30 days; 0 turns the check off
+//	  split: claims              # each 837 claim a message of its own; default none
 //	  partners:
 //	    - {sender: SUBMITTERS.ID, receiver: RECEIVERS.ID, usage: P}
 type X12 struct {
@@ -30,6 +31,11 @@ type X12 struct {
 	DuplicateWindow time.Duration `yaml:"duplicate_window"`
 	// Partners are the known trading partners.
 	Partners []X12Partner `yaml:"partners"`
+	// Split is "claims" to route each claim of an accepted 837 as a
+	// message of its own, the interchange kept as their parent; "" (or
+	// "none", which validation turns into "") routes the interchange as
+	// one message.
+	Split string `yaml:"split"`
 }
 
 // X12Partner is one trading partner: its ISA06 sender and ISA08 receiver
@@ -63,6 +69,13 @@ func (c *checker) x12() {
 	case "", "ta1", "999", "both", "none":
 	default:
 		c.problem(".x12.ack", "%q is not one of auto, ta1, 999, both, none", x.Ack)
+	}
+	switch x.Split {
+	case "none":
+		x.Split = ""
+	case "", "claims":
+	default:
+		c.problem(".x12.split", "%q is not one of none, claims", x.Split)
 	}
 	for i, p := range x.Partners {
 		sub := fmt.Sprintf(".x12.partners[%d]", i)
