@@ -170,7 +170,7 @@ loop 2000A R 1
           02 R AN 1/12 #734
           03 R ID 1/2 EV #735
           04 R ID 1/1 0 1 #736
-        seg TRN S 2
+        seg TRN S 3
           01 R ID 1/2 1 2 #481
           02 R AN 1/50 #127
           03 R AN 10/10 #509
