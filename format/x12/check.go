@@ -471,7 +471,9 @@ func (c *Checker) startTransaction(s *Segment) {
 	c.loops.Next(s)
 	c.hls, c.hlsHigh, c.nextHL = c.hls[:0], nil, 1
 	c.igOn = false
-	if set := igSets[t.Kind]; set != nil && !c.cfg.SyntaxOnly && set.st01 == t.ID {
+	// The tables are the 5010 guides': a set of another version (GS08 or
+	// ST03 004010..., say) is checked for syntax only.
+	if set := igSets[t.Kind]; set != nil && !c.cfg.SyntaxOnly && set.st01 == t.ID && strings.HasPrefix(ref, "00501") {
 		c.igOn = true
 		c.ig.reset(set) // ST's elements are the envelope's, checked above
 	}

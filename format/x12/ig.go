@@ -104,6 +104,22 @@ type igRule struct {
 // validated).
 var igSets, igAllIDs, igErr = loadIG()
 
+// igByST01 are the segment IDs of every implementation of each transaction
+// set (the 837P's, 837I's and 837D's under 837), so that a segment of
+// another implementation is told from one foreign to the set.
+var igByST01 = func() map[string]map[string]bool {
+	m := map[string]map[string]bool{}
+	for _, set := range igSets {
+		if m[set.st01] == nil {
+			m[set.st01] = map[string]bool{}
+		}
+		for id := range set.ids {
+			m[set.st01][id] = true
+		}
+	}
+	return m
+}()
+
 func loadIG() (map[string]*igSet, map[string]bool, error) {
 	sets := map[string]*igSet{}
 	all := map[string]bool{}

@@ -435,7 +435,7 @@ func TestIGReviewEnrollmentAck(t *testing.T) {
 // samples are.
 func TestIGAcksOfPlexus(t *testing.T) {
 	files := []string{"testdata/837p.x12"}
-	dir := "/work/shared/testdata/x12/imsweb/src/test/resources/837_5010/"
+	dir := sharedX12 + "/imsweb/src/test/resources/837_5010/"
 	for _, f := range []string{"x12_bad_valid_code.txt", "x12_segment_errors.txt", "x12_missing_elements.txt",
 		"x12_segments_out_of_order.txt", "x12_loop_errors3_missing_loops.txt", "x12_multiple_transactions.txt"} {
 		if _, err := os.Stat(dir + f); err == nil {
@@ -484,7 +484,7 @@ func TestIGAcksOfPlexus(t *testing.T) {
 // TestIGAckSamples runs the shared 999 samples through the table: both pass
 // it; the accepted one has an interchange trailer of its own in error.
 func TestIGAckSamples(t *testing.T) {
-	dir := "/work/shared/testdata/x12/imsweb/src/test/resources/837_5010/"
+	dir := sharedX12 + "/imsweb/src/test/resources/837_5010/"
 	cases := []struct{ file, want string }{
 		{"x12_999_accepted.txt", "TA1 001; GS FA A; ST 999 A"},
 		{"x12_999_rejected.txt", "TA1 000; GS FA A; ST 999 A"},

@@ -187,7 +187,7 @@ func TestIGClaims837(t *testing.T) {
 				"ST 837 R [5] ZZZ@31(2400):1", ""},
 			{"dental segment in a professional claim (not in this set's table)",
 				claimReplace(p, "SV1*HC:99213*150*UN*1***1", "SV1*HC:99213*150*UN*1***1", "TOO*JP*14"),
-				"ST 837 R [5] TOO@32(2400):6", ""},
+				"ST 837 R [5] TOO@32(2400):I4", ""},
 			{"required segment of the other subscriber missing (OI)",
 				claimReplace(p, "OI***Y*P**Y"),
 				"ST 837 R [5] OI@27(2320):3", ""},
@@ -258,25 +258,25 @@ func TestIGClaims837(t *testing.T) {
 // broken ones exactly their breakage. The two copies of the project's own
 // sample must be clean.
 func TestIGClaimSamples(t *testing.T) {
-	dir := "/work/shared/testdata/x12/imsweb/src/test/resources/837_5010/"
+	dir := sharedX12 + "/imsweb/src/test/resources/837_5010/"
 	// x12_complex.txt really breaks the guide, the same way in both of
-	// its sets: NM108 "X" (2310B) and "MI" (2420D) where only XX is
+	// its sets: diagnosis codes outside their composites, NM108 "X" (2310B) and "MI" (2420D) where only XX is
 	// allowed, OI04 other than P, other payer referring providers (2330C)
 	// without their required REF, FRM with none of FRM02-FRM05.
-	complexSet := "ST 837 R [4 5] NM1@31(2310B):8 OI@36(2320):8 OI@40(2320):8 REF@44(2330C):3 OI@45(2320):8 " +
-		"REF@49(2330C):3 FRM@60(2440):8 HL@64(2000B):8 HL@68(2000C):8 OI@90(2320):8 REF@94(2330C):3 REF@95(2330C):3 " +
-		"NM1@114(2420D):8 FRM@128(2440):8 NM1@133(2310B):8 FRM@144(2440):8 FRM@146(2440):8"
+	complexSet := "ST 837 R [4 5] HI@26(2300):8 NM1@31(2310B):8 OI@36(2320):8 OI@40(2320):8 REF@44(2330C):3 OI@45(2320):8 " +
+		"REF@49(2330C):3 FRM@60(2440):8 HL@64(2000B):8 HL@68(2000C):8 HI@75(2300):8 OI@90(2320):8 REF@94(2330C):3 REF@95(2330C):3 " +
+		"NM1@114(2420D):8 FRM@128(2440):8 HI@130(2300):8 NM1@133(2310B):8 FRM@144(2440):8 FRM@146(2440):8"
 	cases := []struct{ file, want, ik4 string }{
 		{"x12_complex.txt", "TA1 000; GS HC R [5]; " + complexSet + "; " + complexSet, "-"},
-		{"x12_valid.txt", "TA1 000; GS HC R; ST 837 R [4 5] HL@25(2000B):8", ""},
-		{"x12_no_errors.txt", "TA1 000; GS HC R; ST 837 R [4 5] HL@25(2000A):8 HL@32(2000B):8", ""},
-		{"x12_bad_valid_code.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@7(2010AA):8 HL@25(2000B):8", "1/98/7"},
-		{"x12_missing_elements.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@5(1000B):8 HL@25(2000B):8 CLM@29(2300):8", "2/1065/1 5/0/1"},
-		{"x12_segments_out_of_order.txt", "TA1 000; GS HC R; ST 837 R [4 5] N4@10(2010AA):7 N3@15(2010AB):7 HL@25(2000B):8", ""},
+		{"x12_valid.txt", "TA1 000; GS HC R; ST 837 R [4 5] HI@21(2300):8 HL@25(2000B):8 HI@30(2300):8", ""},
+		{"x12_no_errors.txt", "TA1 000; GS HC R; ST 837 R [4 5] HI@21(2300):8 HL@25(2000A):8 HL@32(2000B):8 HI@37(2300):8", ""},
+		{"x12_bad_valid_code.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@7(2010AA):8 HI@21(2300):8 HL@25(2000B):8 HI@30(2300):8", "1/98/7"},
+		{"x12_missing_elements.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@5(1000B):8 HI@21(2300):8 HL@25(2000B):8 CLM@29(2300):8 HI@30(2300):8", "2/1065/1 5/0/1"},
+		{"x12_segments_out_of_order.txt", "TA1 000; GS HC R; ST 837 R [4 5] N4@10(2010AA):7 N3@15(2010AB):7 HI@21(2300):8 HL@25(2000B):8 HI@30(2300):8", ""},
 		{"x12_segment_errors.txt", "TA1 000; GS HC R; ST 837 R [4 5] N3@8(2010AA):3 REF@10(2010AA):5 HI@20(2300):3", ""},
-		{"x12_loop_errors1_exceeds_max_1_parent.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@13(2010AA):4", ""},
-		{"x12_loop_errors2_exceeds_max_repeats_multiple_parents.txt", "TA1 000; GS HC R; ST 837 R [4 5] HL@25(2000A):8 NM1@32(2010AA):4 HL@41(2000B):8", ""},
-		{"x12_loop_errors3_missing_loops.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@7(2010AA):3", ""},
+		{"x12_loop_errors1_exceeds_max_1_parent.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@13(2010AA):4 HI@27(2300):8", ""},
+		{"x12_loop_errors2_exceeds_max_repeats_multiple_parents.txt", "TA1 000; GS HC R; ST 837 R [4 5] HI@21(2300):8 HL@25(2000A):8 NM1@32(2010AA):4 HL@41(2000B):8 HI@46(2300):8", ""},
+		{"x12_loop_errors3_missing_loops.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@7(2010AA):3 HI@15(2300):8", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -294,12 +294,14 @@ func TestIGClaimSamples(t *testing.T) {
 			if c.ik4 == "-" {
 				return
 			}
-			// The HL notes are the samples' own numbering errors.
+			// The HL notes are the samples' own numbering errors, the HI
+			// notes their diagnosis codes written in elements of their
+			// own ("HI*BK*8901*BF*87200"): both are common to all.
 			var ik4 []string
 			for _, tx := range res[0].Groups[0].Transactions {
 				notes := &TransactionResult{}
 				for _, s := range tx.Segments {
-					if s.ID != "HL" {
+					if s.ID != "HL" && s.ID != "HI" {
 						notes.Segments = append(notes.Segments, s)
 					}
 				}

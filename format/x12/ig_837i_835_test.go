@@ -225,7 +225,7 @@ func TestIG837I(t *testing.T) {
 		}, "ST 837 R [5] CLM@25(2300):3", ""},
 		{"bad code value (patient level with children)", at("HL*3*", "HL*3*2*23*1"), "ST 837 R [5] HL@19(2000C):8", "4/7"},
 		{"missing required segment (CL1)", at("CL1*"), "ST 837 R [5] CL1@28(2300):3", ""},
-		{"missing required segment (statement dates)", at("DTP*434*"), "ST 837 R [5] DTP@26(2300):3", ""},
+		{"missing required segment (statement dates)", at("DTP*434*"), "ST 837 R [5] DTP@27(2300):3", ""},
 		{"missing required loop (payer 2010BB)", at("NM1*PR*2*EXAMPLE PAYER"), "ST 837 R [5] NM1@18(2010BB):3", ""},
 		{"segment out of order (N3 after N4)", func(t *testing.T) []string {
 			i := igIndex(t, claim837I, "N3*1 HOSPITAL")
@@ -259,8 +259,8 @@ func TestIG835(t *testing.T) {
 	cases := []igCase{
 		{"valid", func(*testing.T) []string { return remit835 }, "ST 835 A", ""},
 		{"missing required segment (TRN)", at("TRN*"), "ST 835 R [5] TRN@3:3", ""},
-		{"missing required segment (payer technical contact)", at("PER*BL*"), "ST 835 R [5] PER@11(1000A):3", ""},
-		{"missing required segment (patient name)", at("NM1*QC*"), "ST 835 R [5] NM1@21(2100):3", ""},
+		{"missing required segment (payer technical contact)", at("PER*BL*"), "ST 835 R [5] PER@12(1000A):3", ""},
+		{"missing required segment (patient name)", at("NM1*QC*"), "ST 835 R [5] NM1@22(2100):3", ""},
 		{"missing required loop (payee 1000B)", func(t *testing.T) []string {
 			i := igIndex(t, remit835, "N1*PE*")
 			return slices.Concat(remit835[:i], remit835[i+4:])

@@ -370,13 +370,13 @@ func TestIGEligibilityAndClaimStatus(t *testing.T) {
 }
 
 // TestIGEligibilitySamples runs the shared sample files through the tables.
-// The 277s are clean. The 270 is a 4010 request (no ST03, an empty
-// receiver name, an eligibility date qualifier the 5010 guide dropped)
-// and both 270 and 271 carry envelope and SE count errors of their own.
+// The 277s are clean. The 270 is a 4010 request (GS08 004010X092A1), which
+// the 5010 tables do not judge, and both 270 and 271 carry envelope and SE
+// count errors of their own.
 func TestIGEligibilitySamples(t *testing.T) {
-	dir := "/work/shared/testdata/x12/imsweb/src/test/resources/"
+	dir := sharedX12 + "/imsweb/src/test/resources/"
 	cases := []struct{ file, want string }{
-		{"x270_271/x270.txt", "TA1 001; GS HS R; ST 270 R [4 3 5] NM1@6(2100B):8 DTP@12(2100C):8"},
+		{"x270_271/x270.txt", "TA1 001; GS HS R; ST 270 R [4 3]"},
 		{"x270_271/x271.txt", "TA1 001; GS HB R; ST 271 R [4]"},
 		{"277_5010/x12_277CA_accepted.txt", "TA1 000; GS HN A; ST 277 A"},
 		{"277_5010/x12_277CA_rejected.txt", "TA1 000; GS HN A; ST 277 A"},

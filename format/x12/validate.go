@@ -53,10 +53,13 @@ func (v *igValidator) loop() string { return v.frames[len(v.frames)-1].loop.id }
 // runStart returns where the search in a frame begins: its current item,
 // or the first of the positions with the same segment ID around it, which
 // may come in any order among themselves.
-func runStart(f *igFrame) int {
-	i := f.pos
-	if it := f.loop.items[i]; it.seg != nil && i > 0 {
-		for i > 1 && f.loop.items[i-1].seg != nil && f.loop.items[i-1].seg.id == it.seg.id {
+func runStart(f *igFrame) int { return f.loop.runStart(f.pos) }
+
+// runStart returns the first of the positions with the same segment ID as
+// item i that come right before it (i itself for a loop or a trigger).
+func (l *igLoop) runStart(i int) int {
+	if it := l.items[i]; it.seg != nil && i > 0 {
+		for i > 1 && l.items[i-1].seg != nil && l.items[i-1].seg.id == it.seg.id {
 			i--
 		}
 	}
@@ -88,6 +91,7 @@ func (v *igValidator) find(s *Segment, strict bool) (depth, item int, ok bool) {
 // checks it. It returns the loop s belongs to.
 func (v *igValidator) segment(c *Checker, s *Segment) string {
 	d, i, ok := v.find(s, true)
+	strict := ok
 	if !ok {
 		d, i, ok = v.find(s, false)
 	}
@@ -101,11 +105,18 @@ func (v *igValidator) segment(c *Checker, s *Segment) string {
 	v.frames = v.frames[:d+1]
 	f := &v.frames[d]
 	if i > f.pos {
-		v.passed(c, s, f, f.pos+1, i)
+		// Positions of one segment ID are checked when the set leaves
+		// them all behind, since they come in any order among themselves.
+		v.passed(c, s, f, f.loop.runStart(f.pos), f.loop.runStart(i))
 		f.pos = i
 	}
-	f.counts[i]++
 	it := f.loop.items[i]
+	if strict || it.loop != nil {
+		// A segment placed at a position whose key it does not match
+		// (its qualifier is wrong: an IK4 says so) does not use up the
+		// position, nor fill it.
+		f.counts[i]++
+	}
 	if it.loop != nil {
 		if it.loop.max > 0 && f.counts[i] > it.loop.max {
 			c.note(s, it.loop.id, "4", nil, "loop "+it.loop.id+" occurs more often than its maximum ("+itoa(it.loop.max)+")")
@@ -143,6 +154,8 @@ func (v *igValidator) misplaced(c *Checker, s *Segment) {
 	switch {
 	case v.set.ids[s.ID]:
 		c.note(s, loop, "2", nil, "unexpected segment: it has no place here in the implementation guide")
+	case igByST01[v.set.st01][s.ID]:
+		c.note(s, loop, "I4", nil, "segment of the transaction set that this implementation does not use")
 	case igAllIDs[s.ID]:
 		c.note(s, loop, "6", nil, "segment not in the defined transaction set")
 	default:
@@ -168,7 +181,7 @@ func (v *igValidator) passed(c *Checker, at *Segment, f *igFrame, from, to int) 
 
 // close ends a loop instance, reporting its required items not seen.
 func (v *igValidator) close(c *Checker, at *Segment, f *igFrame) {
-	v.passed(c, at, f, f.pos+1, len(f.loop.items))
+	v.passed(c, at, f, runStart(f), len(f.loop.items))
 }
 
 // elements checks the elements of s against g.
@@ -322,6 +335,15 @@ func checkValue(e *igElem, v []byte) string {
 		if b < 0x20 || b == 0x7f {
 			return "6"
 		}
+	}
+	if e.typ == "ID" && len(e.codes) > 0 {
+		// A value outside the list is a wrong code, whatever its length.
+		for _, c := range e.codes {
+			if string(v) == c {
+				return ""
+			}
+		}
+		return "7"
 	}
 	n := len(v)
 	switch {

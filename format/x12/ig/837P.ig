@@ -4,11 +4,6 @@ set 837P 837 005010X222A1
 # Leniencies, each where a stricter rule would refuse files in use:
 # - Provider NM108/NM109 are situational everywhere the guide lets a
 #   provider without an NPI go without them.
-# - The diagnosis HI accepts composites without their code (HI01-2) and
-#   any qualifier text in HI02-HI12: the project's sample claims carry
-#   "HI*BK*8901*BF*87200*BF:5559", whose codes sit in elements of their own.
-#   The guide's rule would be: 01-2 R AN 1/30; 02-1 to 12-1 R ID 2/3 ABF BF;
-#   02-2 to 12-2 R AN 1/30.
 # - CAS01 keeps CR, which some senders still use.
 seg ST R 1
   01 R ID 3/3 837 #143
@@ -437,44 +432,44 @@ loop 2000A R >1
         03 R ID 2/3 AV NU S2 ST #1321
         04 S ID 2/3 AV NU S2 ST #1321
         05 S ID 2/3 AV NU S2 ST #1321
-      # Health care diagnosis codes (lenient, see the top of the file).
+      # Health care diagnosis codes: the principal one, then up to eleven others.
       seg HI R 1 01-1=ABK,BK
         01 R C #C022
           01-1 R ID 2/3 ABK BK #1270
-          01-2 S AN 1/30 #1271
+          01-2 R AN 1/30 #1271
         02 S C #C022
-          02-1 R AN 1/30 #1270
-          02-2 S AN 1/30 #1271
+          02-1 R ID 2/3 ABF BF #1270
+          02-2 R AN 1/30 #1271
         03 S C #C022
-          03-1 R AN 1/30 #1270
-          03-2 S AN 1/30 #1271
+          03-1 R ID 2/3 ABF BF #1270
+          03-2 R AN 1/30 #1271
         04 S C #C022
-          04-1 R AN 1/30 #1270
-          04-2 S AN 1/30 #1271
+          04-1 R ID 2/3 ABF BF #1270
+          04-2 R AN 1/30 #1271
         05 S C #C022
-          05-1 R AN 1/30 #1270
-          05-2 S AN 1/30 #1271
+          05-1 R ID 2/3 ABF BF #1270
+          05-2 R AN 1/30 #1271
         06 S C #C022
-          06-1 R AN 1/30 #1270
-          06-2 S AN 1/30 #1271
+          06-1 R ID 2/3 ABF BF #1270
+          06-2 R AN 1/30 #1271
         07 S C #C022
-          07-1 R AN 1/30 #1270
-          07-2 S AN 1/30 #1271
+          07-1 R ID 2/3 ABF BF #1270
+          07-2 R AN 1/30 #1271
         08 S C #C022
-          08-1 R AN 1/30 #1270
-          08-2 S AN 1/30 #1271
+          08-1 R ID 2/3 ABF BF #1270
+          08-2 R AN 1/30 #1271
         09 S C #C022
-          09-1 R AN 1/30 #1270
-          09-2 S AN 1/30 #1271
+          09-1 R ID 2/3 ABF BF #1270
+          09-2 R AN 1/30 #1271
         10 S C #C022
-          10-1 R AN 1/30 #1270
-          10-2 S AN 1/30 #1271
+          10-1 R ID 2/3 ABF BF #1270
+          10-2 R AN 1/30 #1271
         11 S C #C022
-          11-1 R AN 1/30 #1270
-          11-2 S AN 1/30 #1271
+          11-1 R ID 2/3 ABF BF #1270
+          11-2 R AN 1/30 #1271
         12 S C #C022
-          12-1 R AN 1/30 #1270
-          12-2 S AN 1/30 #1271
+          12-1 R ID 2/3 ABF BF #1270
+          12-2 R AN 1/30 #1271
       # Anesthesia related procedures.
       seg HI S 1 01-1=BP,BO
         01 R C #C022
