@@ -332,7 +332,7 @@ func TestIGReviewEnrollmentAck(t *testing.T) {
 		{"834", "BE", "005010X220A1", enr, []variant{
 			{"missing required segment (subscriber identifier)",
 				revReplace(enr, "REF*0F*SUB0001"),
-				"ST 834 R [5] REF@11(2000):3", ""},
+				"ST 834 R [5] REF@13(2000):3", ""},
 			{"missing required loop (1000B payer)",
 				revReplace(enr, "N1*IN*EXAMPLE HEALTH PLAN*FI*888888888"),
 				"ST 834 R [5] N1@7(1000B):3", ""},
