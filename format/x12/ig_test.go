@@ -327,3 +327,36 @@ func TestIGNotesBounded(t *testing.T) {
 		t.Fatalf("%d notes, want %d", n, MaxNotes)
 	}
 }
+
+// FuzzParseIG reads arbitrary tables: the parser answers with a table or
+// an error, never a panic, and a table it accepts validates a set without
+// one.
+func FuzzParseIG(f *testing.F) {
+	f.Add(testIG)
+	for _, name := range []string{"999"} { // the smallest: large seeds slow the fuzzer down
+		if b, err := igFiles.ReadFile("ig/" + name + ".ig"); err == nil {
+			f.Add(string(b))
+		}
+	}
+	raw := buildTest(validTest)
+	f.Fuzz(func(t *testing.T, table string) {
+		set, err := parseIG("fuzz.ig", table)
+		if err != nil {
+			return
+		}
+		var v igValidator
+		c := NewChecker(Config{SyntaxOnly: true})
+		segs, _, err := ReadAll(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range segs {
+			c.Add(s)
+			if s.ID == "ST" {
+				c.igOn = true
+				v.reset(set)
+				c.ig = v
+			}
+		}
+	})
+}
