@@ -17,8 +17,10 @@ import (
 // FuzzX12Receive feeds arbitrary bytes to the X12 side of Receive (the
 // check, the metadata and the answers, without the journal): nothing
 // panics, only an interchange whose every verdict is valid goes on to be
-// routed, the answers read back as X12, and a refusal quotes no more of
-// the input than the control numbers and IDs the verdict names.
+// routed whole, one whose sets partly pass is routed with only those sets,
+// which pass a second check, the answers read back as X12, and a refusal
+// quotes no more of the input than the control numbers and IDs the verdict
+// names.
 func FuzzX12Receive(f *testing.F) {
 	raw, err := os.ReadFile(filepath.Join("..", "..", "format", "x12", "testdata", "837p.x12"))
 	if err != nil {
@@ -29,6 +31,9 @@ func FuzzX12Receive(f *testing.F) {
 	f.Add(bytes.Replace(raw, []byte("IEA*1*000000905"), []byte("IEA*2*000000905"), 1))
 	f.Add(bytes.Replace(raw, []byte("*T*:~"), []byte("*P*:\n"), 1))
 	f.Add(append(append([]byte(nil), raw...), raw...))
+	good, bad := set837("0001", subscriber{"M1", []string{"C1"}}), miscount(set837("0002", subscriber{"M2", []string{"C2"}}))
+	f.Add(interchange("000000001", group("1", good, bad)))
+	f.Add(interchange("000000001", group("1", bad), group("2", good)))
 	f.Add([]byte("ISA*00*"))
 	f.Add([]byte("not x12 at all"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
@@ -44,14 +49,34 @@ func FuzzX12Receive(f *testing.F) {
 				if len(xr.verdicts) == 0 {
 					t.Fatal("accepted with no verdict")
 				}
+				valid := true
 				for _, v := range xr.verdicts {
-					if !v.Valid() {
-						t.Fatalf("accepted an interchange with verdict %s", v.Summary())
+					valid = valid && v.Valid()
+				}
+				// What is routed is clean: the message itself, or the sets
+				// the 999 accepts, which checked again pass whole.
+				switch {
+				case valid && xr.content != nil:
+					t.Fatal("a clean interchange is cut down")
+				case !valid && xr.content == nil:
+					t.Fatalf("routed an interchange with verdict %s", xr.verdicts[0].Summary())
+				case !valid:
+					again, err := x12.Check(bytes.NewReader(xr.content), x12.Config{})
+					if err != nil || len(again) == 0 {
+						t.Fatalf("the accepted sets do not read: %v", err)
+					}
+					for _, v := range again {
+						if !v.Valid() {
+							t.Fatalf("the accepted sets check as %s", v.Summary())
+						}
 					}
 				}
 			}
 			if xr.refusal != nil && strings.Contains(xr.refusal.Error(), "SECRET") {
 				t.Fatalf("refusal quotes the input: %v", xr.refusal)
+			}
+			if strings.Contains(msg.Error, "SECRET") {
+				t.Fatalf("the sets left out are named with input: %q", msg.Error)
 			}
 			r := c.x12Reply(context.Background(), msg, xr, xr.refusal)
 			if len(r.Body) == 0 {

@@ -219,8 +219,8 @@ const maxRejectedNamed = 20
 // rejected names the sets of the layout that the 999 does not accept, for
 // the message's Error: each by its ST01 and ST02 and its IK5 codes, or its
 // group's GS06 and AK9 codes when the whole group is rejected. Only
-// control numbers and codes are named, never a value of the content; an
-// element that does not have the form of one is written "?".
+// control numbers and codes are named, never a value of the content; a
+// control number that is not all digits is written "?".
 func (l *x12Layout) rejected() string {
 	var names []string
 	total := 0
@@ -233,9 +233,9 @@ func (l *x12Layout) rejected() string {
 			return true
 		}
 		v := s.verdict
-		name := controlCode(v.ID, 3, 3, true) + " " + controlCode(v.Control, 4, 9, false)
+		name := controlCode(v.ID, 3, 3) + " " + controlCode(v.Control, 4, 9)
 		if len(g.verdict.Codes) > 0 {
-			name += " (group " + controlCode(g.verdict.Control, 1, 9, true) + " R [" + strings.Join(g.verdict.Codes, " ") + "])"
+			name += " (group " + controlCode(g.verdict.Control, 1, 9) + " R [" + strings.Join(g.verdict.Codes, " ") + "])"
 		} else {
 			name += " R"
 			if len(v.Codes) > 0 {
@@ -252,13 +252,14 @@ func (l *x12Layout) rejected() string {
 	return out
 }
 
-// controlCode returns s when it has the form of a control number or code
-// (min to max digits, or letters and digits), else "?".
-func controlCode(s string, minLen, maxLen int, digits bool) string {
+// controlCode returns s when it is a number of min to max digits, else
+// "?". A set control number may hold letters too, but a rejected set's
+// could hold anything, and the message's error is shown to operators who
+// may not see content.
+func controlCode(s string, minLen, maxLen int) string {
 	ok := len(s) >= minLen && len(s) <= maxLen
 	for i := 0; ok && i < len(s); i++ {
-		c := s[i]
-		ok = c >= '0' && c <= '9' || !digits && (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')
+		ok = s[i] >= '0' && s[i] <= '9'
 	}
 	if !ok {
 		return "?"
