@@ -265,6 +265,9 @@ func (p *igParser) item(indent int, f []string) error {
 			if orig == nil {
 				return p.errf("loop %s repeats %s, which is not defined above", f[1], f[5])
 			}
+			if slices.Contains(p.loops, orig) {
+				return p.errf("loop %s repeats %s, which holds it", f[1], f[5])
+			}
 			l.items, l.alias = orig.items, true
 		default:
 			return p.errf("unexpected words after the loop's maximum")
@@ -478,7 +481,7 @@ func (p *igParser) checkLoops(l *igLoop, root bool) error {
 		}
 	}
 	for _, it := range l.items {
-		if it.loop != nil {
+		if it.loop != nil && !it.loop.alias {
 			if err := p.checkLoops(it.loop, false); err != nil {
 				return err
 			}
