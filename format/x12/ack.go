@@ -136,7 +136,11 @@ func (w *ackWriter) isa(r *InterchangeResult, ctl string, now time.Time) {
 func (w *ackWriter) ack999(g *GroupResult, ctl string) {
 	w.count = 0
 	w.seg("ST", "999", ctl, "005010X231A1")
-	w.seg("AK1", g.FunctionalID, g.Control, g.Version)
+	ctlNo := g.Control
+	if _, ok := atoi([]byte(ctlNo)); !ok {
+		ctlNo = "0" // AK102 is numeric; AK905 6 says the number was not
+	}
+	w.seg("AK1", g.FunctionalID, ctlNo, g.Version)
 	for _, t := range g.Transactions {
 		w.seg("AK2", t.ID, t.Control, t.Reference)
 		for _, s := range t.Segments {

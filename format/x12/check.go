@@ -388,6 +388,11 @@ func (c *Checker) startGroup(s *Segment) {
 	g := &GroupResult{GS: s, FunctionalID: s.Value(1), Control: s.Value(6), Version: s.Value(8), Declared: -1}
 	c.grp = g
 	c.cur.Groups = append(c.cur.Groups, g)
+	if id := g.FunctionalID; len(id) != 2 || id[0] < 'A' || id[0] > 'Z' || id[1] < 'A' || id[1] > 'Z' {
+		// A group that cannot be named cannot be acknowledged in a 999
+		// (AK101): the interchange answers for it.
+		c.envelope("024", s.errAt(1, "the functional identifier code is missing or not a code"))
+	}
 	if _, ok := atoi(s.Element(6)); !ok {
 		g.Codes = append(g.Codes, "6")
 		g.Errors = append(g.Errors, s.errAt(6, "the group control number is not a number of up to nine digits"))
@@ -395,6 +400,8 @@ func (c *Checker) startGroup(s *Segment) {
 	if s.Len() < 8 || s.Value(8) == "" {
 		g.Codes = append(g.Codes, "2")
 		g.Errors = append(g.Errors, s.errAt(8, "the group has no version"))
+		// Nor can a group without a version (AK103).
+		c.envelope("024", s.errAt(8, "the group has no version"))
 	}
 	if c.cur.Note == "000" {
 		for _, o := range c.cur.Groups[:len(c.cur.Groups)-1] {
