@@ -339,7 +339,7 @@ func TestIGReviewEnrollmentAck(t *testing.T) {
 				"ST 834 R [5] REF@13(2000):3", ""},
 			{"missing required loop (1000B payer)",
 				revReplace(enr, "N1*IN*EXAMPLE HEALTH PLAN*FI*888888888"),
-				"ST 834 R [5] N1@7(1000B):3", ""},
+				"ST 834 R [5] N1@9(1000B):3", ""},
 			{"segment out of order (N4 before N3)",
 				revMove(enr, "N4*TESTVILLE*MD*21000**CY*24005", "N3*1 TEST STREET*UNIT 2"),
 				"ST 834 R [5] N3@19(2100A):7", ""},

@@ -276,7 +276,7 @@ func TestIGClaimSamples(t *testing.T) {
 		{"x12_segment_errors.txt", "TA1 000; GS HC R; ST 837 R [4 5] N3@8(2010AA):3 REF@10(2010AA):5 HI@20(2300):3", ""},
 		{"x12_loop_errors1_exceeds_max_1_parent.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@13(2010AA):4 HI@27(2300):8", ""},
 		{"x12_loop_errors2_exceeds_max_repeats_multiple_parents.txt", "TA1 000; GS HC R; ST 837 R [4 5] HI@21(2300):8 HL@25(2000A):8 NM1@32(2010AA):4 HL@41(2000B):8 HI@46(2300):8", ""},
-		{"x12_loop_errors3_missing_loops.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@7(2010AA):3 HI@15(2300):8", ""},
+		{"x12_loop_errors3_missing_loops.txt", "TA1 000; GS HC R; ST 837 R [4 5] NM1@10(2010AA):3 HI@15(2300):8", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {

@@ -110,6 +110,10 @@ loop 2000A R >1
     seg REF S 2 01=0B,1G
       01 R ID 2/3 0B 1G
       02 R AN 1/50
+  loop 2010AB S 1
+    seg NM1 R 1 01=87
+      01 R ID 2/3 87
+      02 R ID 1/1 2
   loop 2000B R >1
     seg HL R 1 03=22
       01 R AN 1/12
@@ -257,6 +261,8 @@ func TestIGValidate(t *testing.T) {
 		{"unexpected segment", edit(14, "LX*1", "PER*IC**TE*5555550100"), "ST 837 R [5] PER@16(2400):2", ""},
 		{"segment of another set", edit(14, "LX*1", "BPR*I"), "ST 837 R [5] BPR@16(2400):6", ""},
 		{"unknown segment", edit(14, "LX*1", "ZZZ*1"), "ST 837 R [5] ZZZ@16(2400):1", ""},
+		{"sibling loops of one trigger in either order", slices.Concat(validTest[:5], []string{"NM1*87*2"}, validTest[5:]), "ST 837 A", ""},
+		{"required sibling loop missing, found on leaving the run", slices.Concat(validTest[:5], []string{"NM1*87*2"}, validTest[9:]), "ST 837 R [5] NM1@7(2010AA):3", ""},
 		{"repeated child loop", edit(16, "DTP*472*D8*20240101", "LX*2", "SV1*HC:99213*100**1", "DTP*472*D8*20240101"), "ST 837 A", ""},
 		{"segment missing right after a loop's trigger", edit(15), "ST 837 R [5] SV1@16(2400):3", ""},
 		{"required loop missing at the end", append(slices.Clone(validTest[:9]), "SE*0*0001"), "ST 837 R [5] HL@10(2000B):3", ""},

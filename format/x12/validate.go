@@ -56,14 +56,26 @@ func (v *igValidator) loop() string { return v.frames[len(v.frames)-1].loop.id }
 func runStart(f *igFrame) int { return f.loop.runStart(f.pos) }
 
 // runStart returns the first of the positions with the same segment ID as
-// item i that come right before it (i itself for a loop or a trigger).
+// item i that come right before it (i itself for the trigger). Sibling
+// loops started by the same segment (the member name loops of an 834, say)
+// form such a run too: the standard gives them one position.
 func (l *igLoop) runStart(i int) int {
-	if it := l.items[i]; it.seg != nil && i > 0 {
-		for i > 1 && l.items[i-1].seg != nil && l.items[i-1].seg.id == it.seg.id {
-			i--
-		}
+	if i == 0 {
+		return 0
+	}
+	id := l.items[i].id()
+	for i > 1 && l.items[i-1].id() == id && (l.items[i-1].loop == nil) == (l.items[i].loop == nil) {
+		i--
 	}
 	return i
+}
+
+// id returns the segment ID of a position, or of a loop's trigger.
+func (it igItem) id() string {
+	if it.loop != nil {
+		return it.loop.trigger().id
+	}
+	return it.seg.id
 }
 
 // find looks for the item s matches, from the innermost frame out, at or
