@@ -142,12 +142,15 @@ func (c *Channel) x12Receive(ctx context.Context, msg *engine.Message) (*x12Rece
 			}
 			break
 		}
+		m := msg
 		if first {
 			first = false
-			x12Metadata(msg, t)
+		} else {
+			m = &engine.Message{} // another set's metadata, for partial acceptance
 		}
-		if set := xr.layout.byST[t.Segments[0]]; set != nil {
-			x12Metadata(&set.meta, t)
+		x12Metadata(m, t)
+		if set := xr.layout.byST[t.Segments[0].Offset]; set != nil {
+			set.typ, set.trigger, set.patient = m.Type, m.Trigger, m.PatientID
 			if split && t.ID() == "837" {
 				set.claims, _ = x12.SplitClaims(t)
 			}
@@ -204,7 +207,7 @@ func (c *Channel) x12Receive(ctx context.Context, msg *engine.Message) (*x12Rece
 				return true
 			}
 			// The metadata describes what is routed: the first accepted set.
-			msg.Type, msg.Trigger, msg.PatientID = s.meta.Type, s.meta.Trigger, s.meta.PatientID
+			msg.Type, msg.Trigger, msg.PatientID = s.typ, s.trigger, s.patient
 			return false
 		})
 	}

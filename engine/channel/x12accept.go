@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/plexus-health/plexus/engine"
 	"github.com/plexus-health/plexus/format/x12"
 )
 
@@ -30,7 +29,10 @@ type x12Layout struct {
 	cur          *x12Interchange
 	group        *x12Group
 	set          *x12Set
-	byST         map[*x12.Segment]*x12Set
+	// byST finds a set by the offset of its ST. The layout keeps no
+	// segment of a set, so that the reader's memory for them is freed as
+	// the message is read.
+	byST map[int64]*x12Set
 }
 
 // x12Interchange is one interchange of the layout with its verdict.
@@ -50,12 +52,13 @@ type x12Group struct {
 // x12Set is one transaction set of the layout: its bytes in the message,
 // what the channel read from it, and whether the 999 accepts it.
 type x12Set struct {
-	st       *x12.Segment
 	from, to int64 // from ST's leading white space to after SE's terminator; to is 0 without SE
 	verdict  *x12.TransactionResult
 	accepted bool
-	meta     engine.Message // the header fields x12Metadata takes from the set
-	claims   []*x12.Claim   // its claims, when an 837 is to be split
+	// typ, trigger and patient are the header fields x12Metadata takes
+	// from the set.
+	typ, trigger, patient string
+	claims                []*x12.Claim // its claims, when an 837 is to be split
 }
 
 // add takes the next segment read, as the Checker does: ISA opens an
@@ -86,12 +89,12 @@ func (l *x12Layout) add(s *x12.Segment) {
 	case "ST":
 		l.set = nil
 		if l.group != nil {
-			l.set = &x12Set{st: s, from: s.Offset - int64(len(s.Lead))}
+			l.set = &x12Set{from: s.Offset - int64(len(s.Lead))}
 			l.group.sets = append(l.group.sets, l.set)
 			if l.byST == nil {
-				l.byST = make(map[*x12.Segment]*x12Set)
+				l.byST = make(map[int64]*x12Set)
 			}
-			l.byST[s] = l.set
+			l.byST[s.Offset] = l.set
 		}
 	case "SE":
 		if l.set != nil {
