@@ -326,3 +326,33 @@ func TestX12SplitOthers(t *testing.T) {
 	}
 	dest.wait(t, 2)
 }
+
+// A claim's patient ID is the patient level's (2010CA NM109) when it has
+// one, else the subscriber's.
+func TestClaimMetadata(t *testing.T) {
+	withPatient := func(nm1 string) []byte {
+		set := set837("0001", subscriber{"M100", nil})
+		i := strings.Index(set, "SE*")
+		extra := "HL*3*2*23*0~PAT*19~" + nm1 + "~CLM*CLAIM9*100***11:B:1*Y*A*Y*Y~HI*ABK:J069~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20260101~"
+		set = set[:i] + extra + fmt.Sprintf("SE*%d*0001~", strings.Count(set[:i], "~")+strings.Count(extra, "~")+1)
+		set = strings.Replace(set, "HL*2*1*22*0", "HL*2*1*22*1", 1)
+		return interchange("000000501", group("1", set))
+	}
+	tests := []struct {
+		name             string
+		raw              []byte
+		control, patient string
+	}{
+		{"subscriber", interchange("000000501", group("1", set837("0001", subscriber{"M100", []string{"CLAIM1"}}))), "CLAIM1", "M100"},
+		{"patient with an ID", withPatient("NM1*QC*1*DOE*JIMMY****MI*P777"), "CLAIM9", "P777"},
+		{"patient without an ID", withPatient("NM1*QC*1*DOE*JIMMY"), "CLAIM9", "M100"},
+		{"not X12", []byte("not an interchange"), "", ""},
+	}
+	for _, tt := range tests {
+		m := &engine.Message{Raw: tt.raw}
+		claimMetadata(m)
+		if m.ControlID != tt.control || m.PatientID != tt.patient {
+			t.Errorf("%s: control %q, patient %q; want %q, %q", tt.name, m.ControlID, m.PatientID, tt.control, tt.patient)
+		}
+	}
+}
