@@ -222,7 +222,7 @@ func (c *Channel) Receive(ctx context.Context, in *engine.Inbound) (*engine.Repl
 		}
 	}
 	routeFailed := false
-	var parts []*journal.Record // the claims of a split X12 interchange (x12.go)
+	var parts []*journal.Record // the claims of a split X12 interchange (x12split.go)
 	if refusal == nil && msg.Status == engine.StatusReceived {
 		if parts = c.x12Split(ctx, msg, rec, xr, recording); parts == nil {
 			refusal = c.route(ctx, msg, rec, recording, xr.routed())
