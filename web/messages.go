@@ -21,7 +21,7 @@ import (
 
 // Message statuses the search form offers.
 var messageStatuses = []string{string(engine.StatusReceived), string(engine.StatusFiltered), string(engine.StatusDelivered),
-	string(engine.StatusError), string(engine.StatusDead), string(engine.StatusDuplicate)}
+	string(engine.StatusError), string(engine.StatusDead), string(engine.StatusDuplicate), string(engine.StatusSplit)}
 
 // Page sizes of the message list.
 const (
@@ -31,7 +31,7 @@ const (
 
 // searchParams are the query parameters of the message search; the live
 // stream takes the same ones but before and limit.
-var searchParams = []string{"channel", "status", "type", "trigger", "control_id", "patient_id", "q", "from", "to"}
+var searchParams = []string{"channel", "status", "type", "trigger", "control_id", "patient_id", "parent_id", "q", "from", "to"}
 
 // parseSearch reads a message search from a query string. Times are RFC
 // 3339 or the "2006-01-02T15:04" of a datetime-local input, in UTC.
@@ -53,6 +53,11 @@ func parseSearch(q url.Values) (journal.MessageFilter, error) {
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return f, errorf(http.StatusBadRequest, "To must be after From.")
+	}
+	if v := q.Get("parent_id"); v != "" {
+		if f.ParentID, err = strconv.ParseInt(v, 10, 64); err != nil || f.ParentID <= 0 {
+			return f, errorf(http.StatusBadRequest, "The parent must be a positive message ID.")
+		}
 	}
 	if v := q.Get("before"); v != "" {
 		if f.BeforeID, err = strconv.ParseInt(v, 10, 64); err != nil || f.BeforeID <= 0 {

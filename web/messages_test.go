@@ -209,3 +209,20 @@ func TestResendAndReplay(t *testing.T) {
 		t.Errorf("resend of a filtered message: %d", r.status)
 	}
 }
+
+// TestParseSearchParent checks the parent filter: the parts of a split
+// message are listed by its ID, and a bad ID is refused.
+func TestParseSearchParent(t *testing.T) {
+	f, err := parseSearch(url.Values{"parent_id": {"42"}})
+	if err != nil || f.ParentID != 42 {
+		t.Fatalf("parent 42: %+v, %v", f, err)
+	}
+	for _, bad := range []string{"0", "-1", "x"} {
+		if _, err := parseSearch(url.Values{"parent_id": {bad}}); err == nil {
+			t.Errorf("parent %q accepted", bad)
+		}
+	}
+	if _, err := parseSearch(url.Values{"status": {"split"}}); err != nil {
+		t.Errorf("status split refused: %v", err)
+	}
+}

@@ -72,6 +72,9 @@ type X12 struct {
 	// Split, when X12SplitClaims, makes each claim of an accepted 837 a
 	// message of its own (x12split.go).
 	Split X12Split
+	// SyntaxOnly checks the envelopes and syntax only, not the 5010
+	// implementation guides (x12.Config.SyntaxOnly).
+	SyntaxOnly bool
 	// Control records the control numbers received and sent; nil keeps
 	// them in memory, for the process's lifetime (NewX12Store keeps them
 	// in the store, across restarts and nodes).
@@ -123,7 +126,7 @@ func (xr *x12Receipt) routed() []byte {
 func (c *Channel) x12Receive(ctx context.Context, msg *engine.Message) (*x12Receipt, error) {
 	cfg := c.x12Config()
 	cc := &controlCheck{ctx: ctx, ctl: cfg.Control, channel: c.spec.Name, at: msg.ReceivedAt}
-	xcfg := x12.Config{Partners: cfg.Partners}
+	xcfg := x12.Config{Partners: cfg.Partners, SyntaxOnly: cfg.SyntaxOnly}
 	if cfg.DuplicateWindow > 0 {
 		cc.since = msg.ReceivedAt.Add(-cfg.DuplicateWindow)
 		xcfg.Control = cc

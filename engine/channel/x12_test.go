@@ -199,6 +199,28 @@ func TestX12Partners(t *testing.T) {
 	}
 }
 
+// TestX12Guides checks that the implementation guide decides by default,
+// and that SyntaxOnly leaves it out: a claim whose diagnoses sit outside
+// their composites breaks the 837P guide but no envelope rule.
+func TestX12Guides(t *testing.T) {
+	raw := []byte(strings.Replace(string(claim837(t, "000000905", "0")), "HI*BK:8901*BF:87200*BF:5559~", "HI*BK*8901*BF*87200~", 1))
+	for _, syntaxOnly := range []bool{false, true} {
+		c := start(t, Spec{Name: "claims", X12: &X12{SyntaxOnly: syntaxOnly}}, newJournal(t))
+		r := receiveX12(t, c, raw)
+		_, ak9 := answers(t, r.Body)
+		want := "R"
+		if syntaxOnly {
+			want = "A"
+		}
+		if r.Accepted != syntaxOnly || strings.Join(ak9, ",") != want {
+			t.Errorf("syntax only %v: accepted %v, AK9 %v", syntaxOnly, r.Accepted, ak9)
+		}
+		if !syntaxOnly && !strings.Contains(string(r.Body), "IK3*HI*") {
+			t.Errorf("the 999 names no HI error:\n%s", r.Body)
+		}
+	}
+}
+
 // An interchange the journal could not store is not remembered: the
 // sender's retry is not a duplicate.
 func TestX12NotStoredIsForgotten(t *testing.T) {

@@ -19,6 +19,7 @@ const DefaultX12DuplicateWindow = 30 * 24 * time.Hour
 //	  ack: both                  # auto (default), ta1, 999, both, none
 //	  duplicate_window: 720h     # default 30 days; 0 turns the check off
 //	  split: claims              # each 837 claim a message of its own; default none
+//	  guides: false              # envelopes and syntax only; default true
 //	  partners:
 //	    - {sender: SUBMITTERS.ID, receiver: RECEIVERS.ID, usage: P}
 type X12 struct {
@@ -36,7 +37,13 @@ type X12 struct {
 	// "none", which validation turns into "") routes the interchange as
 	// one message.
 	Split string `yaml:"split"`
+	// Guides, when false, checks the envelopes and syntax only, not the
+	// 5010 implementation guides' segment and element rules (nil: true).
+	Guides *bool `yaml:"guides"`
 }
+
+// SyntaxOnly reports whether the implementation guides are turned off.
+func (x *X12) SyntaxOnly() bool { return x.Guides != nil && !*x.Guides }
 
 // X12Partner is one trading partner: its ISA06 sender and ISA08 receiver
 // IDs (without padding; empty matches any) and the ISA15 usage it must

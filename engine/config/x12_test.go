@@ -11,6 +11,7 @@ import (
 
 func TestX12Section(t *testing.T) {
 	defaults := X12{DuplicateWindow: DefaultX12DuplicateWindow}
+	yes, no := true, false
 	cases := []struct {
 		yaml     string
 		want     X12
@@ -28,6 +29,9 @@ func TestX12Section(t *testing.T) {
 			[]x12.Partner{{Sender: "SUBMITTERS.ID", Usage: 'P'}, {Receiver: "RECEIVERS.ID"}}, ""},
 		{"x12: {split: claims}", X12{DuplicateWindow: DefaultX12DuplicateWindow, Split: "claims"}, nil, ""},
 		{"x12: {split: none}", defaults, nil, ""},
+		{"x12: {guides: false}", X12{DuplicateWindow: DefaultX12DuplicateWindow, Guides: &no}, nil, ""},
+		{"x12: {guides: true}", X12{DuplicateWindow: DefaultX12DuplicateWindow, Guides: &yes}, nil, ""},
+		{"x12: {guides: maybe}", X12{}, nil, "channels[0].x12.guides"},
 		{"x12: {split: sets}", X12{}, nil, `channels[0].x12.split: "sets" is not one of none, claims`},
 		{"x12: {ack: ta2}", X12{}, nil, `channels[0].x12.ack: "ta2" is not one of`},
 		{"x12: {duplicate_window: -1h}", X12{}, nil, `channels[0].x12.duplicate_window: "-1h" must not be negative`},
@@ -54,6 +58,9 @@ func TestX12Section(t *testing.T) {
 			got := cfg.Channels[0].X12
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("%q: %+v, want %+v", tc.yaml, got, tc.want)
+			}
+			if want := tc.want.Guides != nil && !*tc.want.Guides; got.SyntaxOnly() != want {
+				t.Errorf("%q: SyntaxOnly %v, want %v", tc.yaml, got.SyntaxOnly(), want)
 			}
 			if p := got.TradingPartners(); !reflect.DeepEqual(p, tc.partners) {
 				t.Errorf("%q: partners %+v, want %+v", tc.yaml, p, tc.partners)

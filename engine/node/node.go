@@ -299,7 +299,8 @@ func (n *Node) build(spec *config.Channel, version string) (*channel.Channel, er
 	// X12 interchanges: the channel's acknowledgment mode and partners,
 	// and control numbers kept in the store (across restarts and nodes).
 	s.X12 = &channel.X12{Ack: channel.X12Ack(spec.X12.Ack), Partners: spec.X12.TradingPartners(),
-		DuplicateWindow: spec.X12.DuplicateWindow, Control: channel.NewX12Store(n.db)}
+		DuplicateWindow: spec.X12.DuplicateWindow, Split: channel.X12Split(spec.X12.Split),
+		SyntaxOnly: spec.X12.SyntaxOnly(), Control: channel.NewX12Store(n.db)}
 	if spec.Match != nil {
 		s.Filter = spec.Match
 	}
