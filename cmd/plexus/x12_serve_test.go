@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ import (
 // 025), and a broken one is refused and kept with status error.
 func TestServeX12(t *testing.T) {
 	dir := t.TempDir()
-	in := freePort(t)
+	in, inSplit := freePort(t), freePort(t)
 	cfg := filepath.Join(dir, "plexus.yaml")
 	writeFile(t, cfg, fmt.Sprintf(`version: 1
 admin: {listen: "127.0.0.1:0"}
@@ -36,14 +37,28 @@ channels:
           - x12_split_claims: {}
           - x12_to_fhir: {}
         retry: {max_attempts: 1}
-`, in))
+  - name: claims-split
+    source: {type: http, listen: "%s", path: /x12}
+    x12: {split: claims}
+    destinations:
+      - name: fhir
+        type: fhir-store
+        transform:
+          - x12_to_fhir: {}
+        retry: {max_attempts: 1}
+`, in, inSplit))
 	p := startServe(t, cfg, filepath.Join(dir, "data"))
 	url := "http://" + in + "/x12"
+	var postTo func(url string, body []byte) (int, string, []*x12.Segment)
 	valid, err := os.ReadFile("../../format/x12/testdata/837p.x12")
 	if err != nil {
 		t.Fatal(err)
 	}
 	post := func(body []byte) (int, string, []*x12.Segment) {
+		t.Helper()
+		return postTo(url, body)
+	}
+	postTo = func(url string, body []byte) (int, string, []*x12.Segment) {
 		t.Helper()
 		resp, err := http.Post(url, "application/edi-x12", bytes.NewReader(body))
 		if err != nil {
@@ -149,6 +164,38 @@ channels:
 	}
 	if e := list.Messages[0].Error; !strings.Contains(e, "ST 837 R [4]") {
 		t.Errorf("broken interchange's error: %q", e)
+	}
+	// On the channel that splits: the interchange is kept as the parent
+	// of one message per claim, each with its claim ID and patient.
+	if status, _, segs := postTo("http://"+inSplit+"/x12", valid); status != 200 || len(values(segs, "AK9", 1)) != 1 {
+		t.Fatalf("split channel: %d, AK9 %v", status, values(segs, "AK9", 1))
+	}
+	var split struct {
+		Messages []struct {
+			ID        int64  `json:"id"`
+			ParentID  int64  `json:"parent_id"`
+			ControlID string `json:"control_id"`
+			Status    string `json:"status"`
+		} `json:"messages"`
+	}
+	p.getJSON(t, "/api/v1/messages?channel=claims-split", &split)
+	var parent int64
+	var parts []string
+	for _, m := range split.Messages {
+		if m.Status == "split" {
+			parent = m.ID
+		}
+	}
+	for _, m := range split.Messages {
+		if m.ParentID != 0 {
+			if m.ParentID != parent {
+				t.Errorf("claim %s has parent %d, want %d", m.ControlID, m.ParentID, parent)
+			}
+			parts = append(parts, m.ControlID)
+		}
+	}
+	if sort.Strings(parts); parent == 0 || strings.Join(parts, " ") != "A37YH556 A37YH667" {
+		t.Errorf("split channel journal: %+v", split.Messages)
 	}
 	if logs := p.out.String(); strings.Contains(logs, "DOE") || strings.Contains(logs, "A37YH556") {
 		t.Errorf("patient data in the logs:\n%s", tail(logs, 3000))
