@@ -2,10 +2,8 @@ package x12
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -189,53 +187,9 @@ var revAck999 = []string{
 	"SE*0*0001",
 }
 
-// revReplace returns set with the segment old replaced by repl (none:
-// deleted; several: inserted in its place). old must be in set.
-func revReplace(set []string, old string, repl ...string) []string {
-	i := slices.Index(set, old)
-	if i < 0 {
-		panic("revReplace: no segment " + old)
-	}
-	out := slices.Clone(set[:i])
-	out = append(out, repl...)
-	return append(out, set[i+1:]...)
-}
-
 // revMove moves the segment seg to just before the segment before.
 func revMove(set []string, seg, before string) []string {
-	return revReplace(revReplace(set, seg), before, seg, before)
-}
-
-// revInterchange wraps a set in an interchange and a group of functional
-// ID gs01, recounting SE01 so that only the tables are under test.
-func revInterchange(gs01, version string, set []string) []byte {
-	var b bytes.Buffer
-	b.WriteString("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240102*1230*^*00501*000000001*0*T*:~")
-	fmt.Fprintf(&b, "GS*%s*S*R*20240102*1230*1*X*%s~", gs01, version)
-	for _, s := range set {
-		if strings.HasPrefix(s, "SE*") {
-			s = fmt.Sprintf("SE*%d*0001", len(set))
-		}
-		b.WriteString(s + "~")
-	}
-	b.WriteString("GE*1*1~IEA*1*000000001~")
-	return b.Bytes()
-}
-
-// revIK4 lists the element notes of every segment note as
-// "pos[:component]/ref/code", in order.
-func revIK4(tx *TransactionResult) string {
-	var out []string
-	for _, s := range tx.Segments {
-		for _, e := range s.Elements {
-			p := fmt.Sprint(e.Pos)
-			if e.Component > 0 {
-				p += fmt.Sprintf(":%d", e.Component)
-			}
-			out = append(out, fmt.Sprintf("%s/%d/%s", p, e.Ref, e.Code))
-		}
-	}
-	return strings.Join(out, " ")
+	return replaceSeg(replaceSeg(set, seg), before, seg, before)
 }
 
 func TestIGReviewEnrollmentAck(t *testing.T) {
@@ -243,7 +197,7 @@ func TestIGReviewEnrollmentAck(t *testing.T) {
 		name string
 		set  []string
 		want string // the set's part of the Summary
-		ik4  string // revIK4 of the set
+		ik4  string // igNotes of the set
 	}
 	req, resp, enr, ack := revRequest278, revResponse278, revEnrollment834, revAck999
 	kinds := []struct {
@@ -253,40 +207,40 @@ func TestIGReviewEnrollmentAck(t *testing.T) {
 	}{
 		{"278 request", "HI", "005010X217", req, []variant{
 			{"missing required segment (UM of the event)",
-				revReplace(req, "UM*HS*I*2*11:B"),
+				replaceSeg(req, "UM*HS*I*2*11:B"),
 				"ST 278 R [5] UM@21(2000E):3", ""},
 			{"missing required loop (2010C subscriber name)",
-				revReplace(req, "NM1*IL*1*SAMPLE*ALEX****MI*W000000001"),
+				replaceSeg(req, "NM1*IL*1*SAMPLE*ALEX****MI*W000000001"),
 				"ST 278 R [5] DMG@13(2000C):2 NM1@14(2010C):3", ""},
 			{"segment out of order (PER after PRV)",
 				revMove(req, "PRV*RF*PXC*207Q00000X", "PER*IC*FRONT DESK*TE*5555550100"),
 				"ST 278 R [5] PER@11(2010B):7", ""},
 			{"bad code value (request category)",
-				revReplace(req, "UM*HS*I*2*11:B", "UM*XX*I*2*11:B"),
+				replaceSeg(req, "UM*HS*I*2*11:B", "UM*XX*I*2*11:B"),
 				"ST 278 R [5] UM@21(2000E):8", "1/1525/7"},
 			{"bad code value (facility code qualifier in a composite)",
-				revReplace(req, "UM*HS*I*2*11:B", "UM*HS*I*2*11:C"),
+				replaceSeg(req, "UM*HS*I*2*11:B", "UM*HS*I*2*11:C"),
 				"ST 278 R [5] UM@21(2000E):8", "4:2/1332/7"},
 			{"missing required element (TRN03)",
-				revReplace(req, "TRN*1*TRACE0001*9999999999", "TRN*1*TRACE0001"),
+				replaceSeg(req, "TRN*1*TRACE0001*9999999999", "TRN*1*TRACE0001"),
 				"ST 278 R [5] TRN@20(2000E):8", "3/509/1"},
 			{"too many repeats (admission review date twice)",
-				revReplace(req, "DTP*AAH*RD8*20240110-20240120", "DTP*AAH*RD8*20240110-20240120", "DTP*AAH*D8*20240111"),
+				replaceSeg(req, "DTP*AAH*RD8*20240110-20240120", "DTP*AAH*RD8*20240110-20240120", "DTP*AAH*D8*20240111"),
 				"ST 278 R [5] DTP@24(2000E):5", ""},
 			{"unknown segment",
-				revReplace(req, "MSG*FOLLOW UP VISIT", "MSG*FOLLOW UP VISIT", "ZZZ*1"),
+				replaceSeg(req, "MSG*FOLLOW UP VISIT", "MSG*FOLLOW UP VISIT", "ZZZ*1"),
 				"ST 278 R [5] ZZZ@29(2000E):1", ""},
 			{"segment of another set (a claim in a review)",
-				revReplace(req, "MSG*FOLLOW UP VISIT", "MSG*FOLLOW UP VISIT", "CLM*C1*100"),
+				replaceSeg(req, "MSG*FOLLOW UP VISIT", "MSG*FOLLOW UP VISIT", "CLM*C1*100"),
 				"ST 278 R [5] CLM@29(2000E):6", ""},
 			{"paired elements (PWK05 without PWK06)",
-				revReplace(req, "PWK*77*FX***AC*ATT0001", "PWK*77*FX***AC"),
+				replaceSeg(req, "PWK*77*FX***AC*ATT0001", "PWK*77*FX***AC"),
 				"ST 278 R [5] PWK@27(2000E):8", "6/67/2"},
 			{"invalid date range",
-				revReplace(req, "DTP*AAH*RD8*20240110-20240120", "DTP*AAH*RD8*20240120-20240110"),
+				replaceSeg(req, "DTP*AAH*RD8*20240110-20240120", "DTP*AAH*RD8*20240120-20240110"),
 				"ST 278 R [5] DTP@23(2000E):8", "3/1251/8"},
 			{"service level coded as an event",
-				revReplace(req, "HL*6*5*SS*0", "HL*6*5*EV*0"),
+				replaceSeg(req, "HL*6*5*SS*0", "HL*6*5*EV*0"),
 				"ST 278 R [5] DTP@41(2000E):8 SV1@42(2000E):2", "1/374/7"},
 			{"transport location before the provider (the guide allows any order)",
 				revMove(revMove(revMove(req, "NM1*45*2*EXAMPLE HOSPITAL", "NM1*SJ*1*EXAMPLE*PAT****XX*1234567893"),
@@ -294,40 +248,40 @@ func TestIGReviewEnrollmentAck(t *testing.T) {
 					"N4*TESTVILLE*MD*21001", "NM1*SJ*1*EXAMPLE*PAT****XX*1234567893"),
 				"ST 278 A", ""},
 			{"patient event under the subscriber",
-				revReplace(revReplace(revReplace(revReplace(revReplace(revReplace(req,
+				replaceSeg(replaceSeg(replaceSeg(replaceSeg(replaceSeg(replaceSeg(req,
 					"HL*4*3*23*1"), "NM1*QC*1*SAMPLE*JO"), "DMG*D8*20100101*M"), "INS*N*19"),
 					"HL*5*4*EV*1", "HL*4*3*EV*1"), "HL*6*5*SS*0", "HL*5*4*SS*0"),
 				"ST 278 A", ""},
 		}},
 		{"278 response", "HI", "005010X217", resp, []variant{
 			{"missing required segment (UM of the event)",
-				revReplace(resp, "UM*HS*I**12:B"),
+				replaceSeg(resp, "UM*HS*I**12:B"),
 				"ST 278 R [5] UM@12(2000E):3", ""},
 			{"segment out of order (HCR before UM)",
 				revMove(resp, "HCR*A2*CERT0001", "UM*HS*I**12:B"),
 				"ST 278 R [5] UM@13(2000E):7", ""},
 			{"bad code value (action code)",
-				revReplace(resp, "HCR*A3", "HCR*ZZ"),
+				replaceSeg(resp, "HCR*A3", "HCR*ZZ"),
 				"ST 278 R [5] HCR@26(2000F):8", "1/306/7"},
 			{"missing required element (reject reason of a validation)",
-				revReplace(resp, "PER*IC*REVIEWS*TE*5555550101", "PER*IC*REVIEWS*TE*5555550101", "AAA*N***C"),
+				replaceSeg(resp, "PER*IC*REVIEWS*TE*5555550101", "PER*IC*REVIEWS*TE*5555550101", "AAA*N***C"),
 				"ST 278 R [5] AAA@6(2010A):8", "3/901/1"},
 			{"too many repeats (UMO contacts, at most 3)",
-				revReplace(resp, "PER*IC*REVIEWS*TE*5555550101", "PER*IC*REVIEWS*TE*5555550101",
+				replaceSeg(resp, "PER*IC*REVIEWS*TE*5555550101", "PER*IC*REVIEWS*TE*5555550101",
 					"PER*IC*REVIEWS*FX*5555550102", "PER*IC*APPEALS*TE*5555550103", "PER*IC*APPEALS*EM*appeals@example.invalid"),
 				"ST 278 R [5] PER@8(2010A):5", ""},
 			{"unknown segment",
-				revReplace(resp, "HCR*A3", "HCR*A3", "XYZ*1"),
+				replaceSeg(resp, "HCR*A3", "HCR*A3", "XYZ*1"),
 				"ST 278 R [5] XYZ@27(2000F):1", ""},
 			{"invalid date",
-				revReplace(resp, "DTP*102*D8*20240103", "DTP*102*D8*20240230"),
+				replaceSeg(resp, "DTP*102*D8*20240103", "DTP*102*D8*20240230"),
 				"ST 278 R [5] DTP@15(2000E):8", "3/1251/8"},
 			{"the subscriber's event, then a dependent with an event of its own",
-				revReplace(resp, "SE*0*0001", "HL*7*3*23*1", "NM1*QC*1*SAMPLE*JO", "AAA*Y**58*C", "DMG*D8*20100101*M", "INS*N*19",
+				replaceSeg(resp, "SE*0*0001", "HL*7*3*23*1", "NM1*QC*1*SAMPLE*JO", "AAA*Y**58*C", "DMG*D8*20100101*M", "INS*N*19",
 					"HL*8*7*EV*0", "TRN*2*TRACE0002*9999999999", "UM*HS*I", "HCR*A3**35", "NM1*2B*2*EXAMPLE TPA", "PER*IC*DESK*TE*5555550100", "SE*0*0001"),
 				"ST 278 A", ""},
 			{"request validation at every level",
-				revReplace(revReplace(revReplace(resp,
+				replaceSeg(replaceSeg(replaceSeg(resp,
 					"HL*1**20*1", "HL*1**20*1", "AAA*Y**42*Y"),
 					"NM1*IL*1*SAMPLE*ALEX****MI*W000000001", "NM1*IL*1*SAMPLE*ALEX****MI*W000000001", "AAA*N**72*C"),
 					"HL*5*4*SS*0", "HL*5*4*SS*0", "TRN*2*LINE0001*9999999999", "AAA*Y**33*C"),
@@ -335,49 +289,49 @@ func TestIGReviewEnrollmentAck(t *testing.T) {
 		}},
 		{"834", "BE", "005010X220A1", enr, []variant{
 			{"missing required segment (subscriber identifier)",
-				revReplace(enr, "REF*0F*SUB0001"),
+				replaceSeg(enr, "REF*0F*SUB0001"),
 				"ST 834 R [5] REF@13(2000):3", ""},
 			{"missing required loop (1000B payer)",
-				revReplace(enr, "N1*IN*EXAMPLE HEALTH PLAN*FI*888888888"),
+				replaceSeg(enr, "N1*IN*EXAMPLE HEALTH PLAN*FI*888888888"),
 				"ST 834 R [5] N1@9(1000B):3", ""},
 			{"segment out of order (N4 before N3)",
 				revMove(enr, "N4*TESTVILLE*MD*21000**CY*24005", "N3*1 TEST STREET*UNIT 2"),
 				"ST 834 R [5] N3@19(2100A):7", ""},
 			{"bad code value (maintenance type)",
-				revReplace(enr, "HD*021**HLT*GOLD PLAN*FAM", "HD*099**HLT*GOLD PLAN*FAM"),
+				replaceSeg(enr, "HD*021**HLT*GOLD PLAN*FAM", "HD*099**HLT*GOLD PLAN*FAM"),
 				"ST 834 R [5] HD@33(2300):8", "1/875/7"},
 			{"bad code value (race in a repeated composite)",
-				revReplace(enr, "DMG*D8*19800101*F*M*:RET:2106-3^:RET:2135-2", "DMG*D8*19800101*F*M*:RET:2106-3^Q"),
+				replaceSeg(enr, "DMG*D8*19800101*F*M*:RET:2106-3^:RET:2135-2", "DMG*D8*19800101*F*M*:RET:2106-3^Q"),
 				"ST 834 R [5] DMG@20(2100A):8", "5:1/1109/7"},
 			{"missing required element (benefit status)",
-				revReplace(enr, "INS*Y*18*021*28*A*E**FT", "INS*Y*18*021*28**E**FT"),
+				replaceSeg(enr, "INS*Y*18*021*28*A*E**FT", "INS*Y*18*021*28**E**FT"),
 				"ST 834 R [5] INS@10(2000):8", "5/1216/1"},
 			{"too many repeats (health coverage dates, at most 6)",
-				revReplace(enr, "DTP*348*D8*20240101", "DTP*348*D8*20240101", "DTP*349*D8*20241231",
+				replaceSeg(enr, "DTP*348*D8*20240101", "DTP*348*D8*20240101", "DTP*349*D8*20241231",
 					"DTP*303*D8*20240101", "DTP*300*D8*20231215", "DTP*343*D8*20240131", "DTP*543*D8*20240101", "DTP*695*RD8*20230101-20231231"),
 				"ST 834 R [5] DTP@40(2300):5", ""},
 			{"unknown segment",
-				revReplace(enr, "IDC*GOLD PLAN*H*2*1", "IDC*GOLD PLAN*H*2*1", "QQQ*1"),
+				replaceSeg(enr, "IDC*GOLD PLAN*H*2*1", "IDC*GOLD PLAN*H*2*1", "QQQ*1"),
 				"ST 834 R [5] QQQ@39(2300):1", ""},
 			{"not used element (ACT02)",
-				revReplace(enr, "ACT*ACCT0001", "ACT*ACCT0001*BROKER"),
+				replaceSeg(enr, "ACT*ACCT0001", "ACT*ACCT0001*BROKER"),
 				"ST 834 R [5] ACT@9(1100C):8", "2/0/I10"},
 			{"element after the last the guide uses (NM103 of the mailing address)",
-				revReplace(enr, "NM1*31*1", "NM1*31*1*SAMPLE"),
+				replaceSeg(enr, "NM1*31*1", "NM1*31*1*SAMPLE"),
 				"ST 834 R [5] NM1@26(2100C):8", "3/0/3"},
 			{"too many elements (HD12)",
-				revReplace(enr, "HD*021**HLT*GOLD PLAN*FAM", "HD*021**HLT*GOLD PLAN*FAM*******Y"),
+				replaceSeg(enr, "HD*021**HLT*GOLD PLAN*FAM", "HD*021**HLT*GOLD PLAN*FAM*******Y"),
 				"ST 834 R [5] HD@33(2300):8", "12/0/3"},
 			{"reporting categories without their closing LE",
-				revReplace(enr, "LE*2700"),
+				replaceSeg(enr, "LE*2700"),
 				"ST 834 R [5] LE@57(2700):3", ""},
 			{"a second reporting category in one LX",
-				revReplace(enr, "REF*9V*FULL", "REF*9V*FULL", "N1*75*OTHER"),
+				replaceSeg(enr, "REF*9V*FULL", "REF*9V*FULL", "N1*75*OTHER"),
 				"ST 834 R [5] N1@57(2750):4", ""},
 		}},
 		{"999", "FA", "005010X231A1", ack, []variant{
 			{"missing required segment (IK5)",
-				revReplace(ack, "IK5*A"),
+				replaceSeg(ack, "IK5*A"),
 				"ST 999 R [5] IK5@4(2000):3", ""},
 			{"segment out of order (AK1 after the first AK2)",
 				revMove(ack, "AK1*HC*17*005010X222A1", "IK5*A"),
@@ -386,22 +340,22 @@ func TestIGReviewEnrollmentAck(t *testing.T) {
 				revMove(ack, "IK4*3*1035*1", "IK3*NM1*7*2010*8"),
 				"ST 999 R [5] IK4@6(2000):2", ""},
 			{"loop identifier longer than the standard's four characters",
-				revReplace(ack, "IK3*NM1*7*2010*8", "IK3*NM1*7*2010BA*8"),
+				replaceSeg(ack, "IK3*NM1*7*2010*8", "IK3*NM1*7*2010BA*8"),
 				"ST 999 R [5] IK3@6(2100):8", "3/447/5"},
 			{"bad code value (segment syntax error)",
-				revReplace(ack, "IK3*NM1*7*2010*8", "IK3*NM1*7*2010*9"),
+				replaceSeg(ack, "IK3*NM1*7*2010*8", "IK3*NM1*7*2010*9"),
 				"ST 999 R [5] IK3@6(2100):8", "4/620/7"},
 			{"missing required element (AK904 accepted count)",
-				revReplace(ack, "AK9*P*2*2*1", "AK9*P*2*2"),
+				replaceSeg(ack, "AK9*P*2*2*1", "AK9*P*2*2"),
 				"ST 999 R [5] AK9@14:8", "4/2/1"},
 			{"too many repeats (eleven element contexts)",
-				revReplace(ack, "CTX*SITUATIONAL TRIGGER*DTP*30*2300*2", slices.Repeat([]string{"CTX*SITUATIONAL TRIGGER*DTP*30*2300*2"}, 11)...),
+				replaceSeg(ack, "CTX*SITUATIONAL TRIGGER*DTP*30*2300*2", slices.Repeat([]string{"CTX*SITUATIONAL TRIGGER*DTP*30*2300*2"}, 11)...),
 				"ST 999 R [5] CTX@22(2110):5", ""},
 			{"unknown segment",
-				revReplace(ack, "IK5*A", "IK5*A", "ZZ9*1"),
+				replaceSeg(ack, "IK5*A", "IK5*A", "ZZ9*1"),
 				"ST 999 R [5] ZZ9@5(2000):1", ""},
 			{"too many error codes (IK507)",
-				revReplace(ack, "IK5*R*5", "IK5*R*5*4*3*2*1*I5"),
+				replaceSeg(ack, "IK5*R*5", "IK5*R*5*4*3*2*1*I5"),
 				"ST 999 R [5] IK5@13(2000):8", "7/0/3"},
 			{"the group accepted with no transaction set response",
 				[]string{"ST*999*0001*005010X231A1", "AK1*HC*17*005010X222A1", "AK9*A*1*1*1", "SE*0*0001"},
@@ -413,20 +367,11 @@ func TestIGReviewEnrollmentAck(t *testing.T) {
 		cases := append([]variant{{"valid", k.valid, "ST " + st + " A", ""}}, k.variants...)
 		for _, c := range cases {
 			t.Run(k.name+"/"+c.name, func(t *testing.T) {
-				res, err := Check(bytes.NewReader(revInterchange(k.gs01, k.version, c.set)), Config{})
-				if err != nil || len(res) != 1 || len(res[0].Groups) != 1 || len(res[0].Groups[0].Transactions) != 1 {
-					t.Fatalf("Check: %v, %d results", err, len(res))
-				}
-				tx := res[0].Groups[0].Transactions[0]
-				if tx.Kind != st {
-					t.Fatalf("kind %q, want %q", tx.Kind, st)
-				}
-				sum := res[0].Summary()
-				got := sum[strings.Index(sum, "; ST ")+2:]
+				got, ik4 := igCheckSet(t, igInterchange(k.gs01, k.version, c.set), st)
 				if got != c.want {
 					t.Errorf("verdict %q, want %q", got, c.want)
 				}
-				if ik4 := revIK4(tx); ik4 != c.ik4 {
+				if ik4 != c.ik4 {
 					t.Errorf("IK4 %q, want %q", ik4, c.ik4)
 				}
 			})

@@ -2,7 +2,6 @@ package x12
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -87,56 +86,12 @@ var claimValid837D = []string{
 	"SE*0*0001",
 }
 
-// claimReplace returns set with the segment old replaced by repl (none:
-// deleted; several: inserted in its place). old must be in set.
-func claimReplace(set []string, old string, repl ...string) []string {
-	i := slices.Index(set, old)
-	if i < 0 {
-		panic("claimReplace: no segment " + old)
-	}
-	out := slices.Clone(set[:i])
-	out = append(out, repl...)
-	return append(out, set[i+1:]...)
-}
-
-// claimInterchange wraps a set in an interchange, recounting SE01 so that
-// only the tables are under test.
-func claimInterchange(version string, set []string) []byte {
-	var b bytes.Buffer
-	b.WriteString("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240102*1230*^*00501*000000001*0*T*:~")
-	fmt.Fprintf(&b, "GS*HC*S*R*20240102*1230*1*X*%s~", version)
-	for _, s := range set {
-		if strings.HasPrefix(s, "SE*") {
-			s = fmt.Sprintf("SE*%d*0001", len(set))
-		}
-		b.WriteString(s + "~")
-	}
-	b.WriteString("GE*1*1~IEA*1*000000001~")
-	return b.Bytes()
-}
-
-// claimIK4 lists the element notes of every segment note as
-// "pos[:component]/ref/code", in order.
-func claimIK4(tx *TransactionResult) string {
-	var out []string
-	for _, s := range tx.Segments {
-		for _, e := range s.Elements {
-			p := fmt.Sprint(e.Pos)
-			if e.Component > 0 {
-				p += fmt.Sprintf(":%d", e.Component)
-			}
-			out = append(out, fmt.Sprintf("%s/%d/%s", p, e.Ref, e.Code))
-		}
-	}
-	return strings.Join(out, " ")
-}
-
 func TestIGClaims837(t *testing.T) {
 	type variant struct {
 		name string
 		set  []string
 		want string // the set's part of the Summary
-		ik4  string // claimIK4 of the set
+		ik4  string // igNotes of the set
 	}
 	p, d := claimValid837P, claimValid837D
 	manyDN2 := slices.Repeat([]string{"DN2*3*M"}, 36)
@@ -147,81 +102,81 @@ func TestIGClaims837(t *testing.T) {
 	}{
 		{"837P", "005010X222A1", p, []variant{
 			{"missing required segment (billing provider N3)",
-				claimReplace(p, "N3*1 TEST STREET"),
+				replaceSeg(p, "N3*1 TEST STREET"),
 				"ST 837 R [5] N3@9(2010AA):3", ""},
 			{"segment out of order (onset date after the prior authorization)",
-				claimReplace(claimReplace(p, "DTP*431*D8*20231215"), "REF*G1*AUTH0001", "REF*G1*AUTH0001", "DTP*431*D8*20231215"),
+				replaceSeg(replaceSeg(p, "DTP*431*D8*20231215"), "REF*G1*AUTH0001", "REF*G1*AUTH0001", "DTP*431*D8*20231215"),
 				"ST 837 R [5] DTP@21(2300):7", ""},
 			{"bad code value (subscriber gender)",
-				claimReplace(p, "DMG*D8*19700101*F", "DMG*D8*19700101*X"),
+				replaceSeg(p, "DMG*D8*19700101*F", "DMG*D8*19700101*X"),
 				"ST 837 R [5] DMG@17(2010BA):8", "3/1068/7"},
 			{"bad component code (procedure qualifier)",
-				claimReplace(p, "SV1*HC:99213*150*UN*1***1", "SV1*XX:99213*150*UN*1***1"),
+				replaceSeg(p, "SV1*HC:99213*150*UN*1***1", "SV1*XX:99213*150*UN*1***1"),
 				"ST 837 R [5] SV1@31(2400):8", "1:1/235/7"},
 			{"missing required element (CLM05)",
-				claimReplace(p, "CLM*CLAIM0001*150***11:B:1*Y*A*Y*Y", "CLM*CLAIM0001*150****Y*A*Y*Y"),
+				replaceSeg(p, "CLM*CLAIM0001*150***11:B:1*Y*A*Y*Y", "CLM*CLAIM0001*150****Y*A*Y*Y"),
 				"ST 837 R [5] CLM@19(2300):8", "5/0/1"},
 			{"paired rule (NM108 without NM109)",
-				claimReplace(p, "NM1*85*2*EXAMPLE CLINIC*****XX*1234567893", "NM1*85*2*EXAMPLE CLINIC*****XX"),
+				replaceSeg(p, "NM1*85*2*EXAMPLE CLINIC*****XX*1234567893", "NM1*85*2*EXAMPLE CLINIC*****XX"),
 				"ST 837 R [5] NM1@8(2010AA):8", "9/67/2"},
 			{"not used element (HL02 of the billing level)",
-				claimReplace(p, "HL*1**20*1", "HL*1*9*20*1"),
+				replaceSeg(p, "HL*1**20*1", "HL*1*9*20*1"),
 				"ST 837 R [5] HL@6(2000A):8", "2/0/I10"},
 			{"too many elements (LX02)",
-				claimReplace(p, "LX*1", "LX*1*2"),
+				replaceSeg(p, "LX*1", "LX*1*2"),
 				"ST 837 R [5] LX@30(2400):8", "2/0/3"},
 			{"invalid date (service date)",
-				claimReplace(p, "DTP*472*D8*20240101", "DTP*472*D8*20240231"),
+				replaceSeg(p, "DTP*472*D8*20240101", "DTP*472*D8*20240231"),
 				"ST 837 R [5] DTP@32(2400):8", "3/1251/8"},
 			{"too many repeats (billing provider tax ID twice)",
-				claimReplace(p, "REF*EI*123456789", "REF*EI*123456789", "REF*EI*987654321"),
+				replaceSeg(p, "REF*EI*123456789", "REF*EI*123456789", "REF*EI*987654321"),
 				"ST 837 R [5] REF@12(2010AA):5", ""},
 			{"loop over its maximum (billing provider twice)",
-				claimReplace(p, "REF*EI*123456789", "REF*EI*123456789", "NM1*85*2*SECOND CLINIC*****XX*1234567893", "N3*3 TEST ROAD", "N4*TESTVILLE*MD*21000", "REF*EI*987654321"),
+				replaceSeg(p, "REF*EI*123456789", "REF*EI*123456789", "NM1*85*2*SECOND CLINIC*****XX*1234567893", "N3*3 TEST ROAD", "N4*TESTVILLE*MD*21000", "REF*EI*987654321"),
 				"ST 837 R [5] NM1@12(2010AA):4", ""},
 			{"required loop missing (payer)",
-				claimReplace(p, "NM1*PR*2*EXAMPLE PAYER*****PI*12345"),
+				replaceSeg(p, "NM1*PR*2*EXAMPLE PAYER*****PI*12345"),
 				"ST 837 R [5] NM1@18(2010BB):3", ""},
 			{"unknown segment",
-				claimReplace(p, "LX*1", "LX*1", "ZZZ*1"),
+				replaceSeg(p, "LX*1", "LX*1", "ZZZ*1"),
 				"ST 837 R [5] ZZZ@31(2400):1", ""},
 			{"dental segment in a professional claim (not in this set's table)",
-				claimReplace(p, "SV1*HC:99213*150*UN*1***1", "SV1*HC:99213*150*UN*1***1", "TOO*JP*14"),
+				replaceSeg(p, "SV1*HC:99213*150*UN*1***1", "SV1*HC:99213*150*UN*1***1", "TOO*JP*14"),
 				"ST 837 R [5] TOO@32(2400):I4", ""},
 			{"required segment of the other subscriber missing (OI)",
-				claimReplace(p, "OI***Y*P**Y"),
+				replaceSeg(p, "OI***Y*P**Y"),
 				"ST 837 R [5] OI@27(2320):3", ""},
 		}},
 		{"837D", "005010X224A2", d, []variant{
 			{"missing required segment (dental service)",
-				claimReplace(d, "SV3*AD:D2391*120*11***1"),
+				replaceSeg(d, "SV3*AD:D2391*120*11***1"),
 				"ST 837 R [5] SV3@28(2400):3", ""},
 			{"segment out of order (tooth after the service date)",
 				slices.Concat(d[:28], []string{"DTP*472*D8*20240101", "TOO*JP*14*M:O"}, d[30:]),
 				"ST 837 R [5] TOO@30(2400):7", ""},
 			{"bad code value (tooth surface)",
-				claimReplace(d, "TOO*JP*14*M:O", "TOO*JP*14*M:X"),
+				replaceSeg(d, "TOO*JP*14*M:O", "TOO*JP*14*M:X"),
 				"ST 837 R [5] TOO@29(2400):8", "3:2/1369/7"},
 			{"missing required element (line charge)",
-				claimReplace(d, "SV3*AD:D1110*80****1", "SV3*AD:D1110*****1"),
+				replaceSeg(d, "SV3*AD:D1110*80****1", "SV3*AD:D1110*****1"),
 				"ST 837 R [5] SV3@32(2400):8", "2/782/1"},
 			{"too many repeats (36 tooth status segments)",
-				claimReplace(d, "DN2*3*M", manyDN2...),
+				replaceSeg(d, "DN2*3*M", manyDN2...),
 				"ST 837 R [5] DN2@58(2300):5", ""},
 			{"required loop missing (patient name)",
-				claimReplace(d, "NM1*QC*1*SAMPLE*CASEY"),
+				replaceSeg(d, "NM1*QC*1*SAMPLE*CASEY"),
 				"ST 837 R [5] N3@17(2000C):2 N4@18(2000C):2 DMG@19(2000C):2 NM1@20(2010CA):3", ""},
 			{"patient information at the subscriber level (professional only)",
-				claimReplace(d, "SBR*P**GRP0001******CI", "SBR*P**GRP0001******CI", "PAT*****D8*20240101"),
+				replaceSeg(d, "SBR*P**GRP0001******CI", "SBR*P**GRP0001******CI", "PAT*****D8*20240101"),
 				"ST 837 R [5] PAT@13(2000B):2", ""},
 			{"unknown segment",
-				claimReplace(d, "DN2*3*M", "DN2*3*M", "ZZZ*1"),
+				replaceSeg(d, "DN2*3*M", "DN2*3*M", "ZZZ*1"),
 				"ST 837 R [5] ZZZ@24(2300):1", ""},
 		}},
 	}
 	for _, k := range kinds {
 		t.Run(k.kind+"/valid", func(t *testing.T) {
-			res, err := Check(bytes.NewReader(claimInterchange(k.version, k.valid)), Config{})
+			res, err := Check(bytes.NewReader(igInterchange("HC", k.version, k.valid)), Config{})
 			if err != nil || len(res) != 1 {
 				t.Fatalf("Check: %v, %d results", err, len(res))
 			}
@@ -231,7 +186,7 @@ func TestIGClaims837(t *testing.T) {
 		})
 		for _, v := range k.variants {
 			t.Run(k.kind+"/"+v.name, func(t *testing.T) {
-				res, err := Check(bytes.NewReader(claimInterchange(k.version, v.set)), Config{})
+				res, err := Check(bytes.NewReader(igInterchange("HC", k.version, v.set)), Config{})
 				if err != nil || len(res) != 1 {
 					t.Fatalf("Check: %v, %d results", err, len(res))
 				}
@@ -243,7 +198,7 @@ func TestIGClaims837(t *testing.T) {
 				if got := sum[i:]; got != v.want {
 					t.Errorf("verdict %q, want %q", got, v.want)
 				}
-				if got := claimIK4(res[0].Groups[0].Transactions[0]); got != v.ik4 {
+				if got := igNotes(res[0].Groups[0].Transactions[0]); got != v.ik4 {
 					t.Errorf("IK4 %q, want %q", got, v.ik4)
 				}
 			})
@@ -305,7 +260,7 @@ func TestIGClaimSamples(t *testing.T) {
 						notes.Segments = append(notes.Segments, s)
 					}
 				}
-				if s := claimIK4(notes); s != "" {
+				if s := igNotes(notes); s != "" {
 					ik4 = append(ik4, s)
 				}
 			}

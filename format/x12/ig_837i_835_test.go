@@ -109,30 +109,6 @@ var remit835 = []string{
 	"SE*0*0001",
 }
 
-// igWrap puts a set into an interchange and functional group, recounting
-// SE01 so that only the table's rules are under test.
-func igWrap(gs01, version string, set []string) []byte {
-	var b bytes.Buffer
-	b.WriteString("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260110*0930*^*00501*000000001*0*T*:~")
-	fmt.Fprintf(&b, "GS*%s*SENDER*RECEIVER*20260110*0930*1*X*%s~", gs01, version)
-	for _, s := range set {
-		if strings.HasPrefix(s, "SE*") {
-			s = fmt.Sprintf("SE*%d*0001", len(set))
-		}
-		b.WriteString(s + "~")
-	}
-	b.WriteString("GE*1*1~IEA*1*000000001~")
-	return b.Bytes()
-}
-
-// igReplace returns set with the segment at i (0-based) replaced by repl
-// (none: deleted; several: inserted).
-func igReplace(set []string, i int, repl ...string) []string {
-	out := slices.Clone(set[:i])
-	out = append(out, repl...)
-	return append(out, set[i+1:]...)
-}
-
 // igIndex returns the index of the first segment of set starting with
 // prefix; the tests name segments by content so that they survive edits
 // of the valid sets.
@@ -188,7 +164,7 @@ func runIGCases(t *testing.T, gs01, version string, cases []igCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, ik4 := igVerdict(t, igWrap(gs01, version, c.set(t)))
+			got, ik4 := igVerdict(t, igInterchange(gs01, version, c.set(t)))
 			if got != c.want {
 				t.Fatalf("verdict %q, want %q", got, c.want)
 			}

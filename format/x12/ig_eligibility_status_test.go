@@ -2,10 +2,7 @@ package x12
 
 import (
 	"bytes"
-	"fmt"
 	"os"
-	"slices"
-	"strings"
 	"testing"
 )
 
@@ -128,56 +125,12 @@ var eligValid277CA = []string{
 	"SE*0*0001",
 }
 
-// eligReplace returns set with the segment old replaced by repl (none:
-// deleted; several: inserted in its place). old must be in set.
-func eligReplace(set []string, old string, repl ...string) []string {
-	i := slices.Index(set, old)
-	if i < 0 {
-		panic("eligReplace: no segment " + old)
-	}
-	out := slices.Clone(set[:i])
-	out = append(out, repl...)
-	return append(out, set[i+1:]...)
-}
-
-// eligInterchange wraps a set in an interchange and a group of functional
-// ID gs01, recounting SE01 so that only the tables are under test.
-func eligInterchange(gs01, version string, set []string) []byte {
-	var b bytes.Buffer
-	b.WriteString("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240102*1230*^*00501*000000001*0*T*:~")
-	fmt.Fprintf(&b, "GS*%s*S*R*20240102*1230*1*X*%s~", gs01, version)
-	for _, s := range set {
-		if strings.HasPrefix(s, "SE*") {
-			s = fmt.Sprintf("SE*%d*0001", len(set))
-		}
-		b.WriteString(s + "~")
-	}
-	b.WriteString("GE*1*1~IEA*1*000000001~")
-	return b.Bytes()
-}
-
-// eligIK4 lists the element notes of every segment note as
-// "pos[:component]/ref/code", in order.
-func eligIK4(tx *TransactionResult) string {
-	var out []string
-	for _, s := range tx.Segments {
-		for _, e := range s.Elements {
-			p := fmt.Sprint(e.Pos)
-			if e.Component > 0 {
-				p += fmt.Sprintf(":%d", e.Component)
-			}
-			out = append(out, fmt.Sprintf("%s/%d/%s", p, e.Ref, e.Code))
-		}
-	}
-	return strings.Join(out, " ")
-}
-
 func TestIGEligibilityAndClaimStatus(t *testing.T) {
 	type variant struct {
 		name string
 		set  []string
 		want string // the set's part of the Summary
-		ik4  string // eligIK4 of the set
+		ik4  string // igNotes of the set
 	}
 	kinds := []struct {
 		kind, gs01, version string
@@ -186,161 +139,161 @@ func TestIGEligibilityAndClaimStatus(t *testing.T) {
 	}{
 		{"270", "HS", "005010X279A1", eligValid270, []variant{
 			{"missing required segment (2100B name)",
-				eligReplace(eligValid270, "NM1*1P*2*EXAMPLE CLINIC*****XX*1234567893"),
+				replaceSeg(eligValid270, "NM1*1P*2*EXAMPLE CLINIC*****XX*1234567893"),
 				"ST 270 R [5] NM1@6(2100B):3", ""},
 			{"segment out of order (DMG after DTP)",
-				eligReplace(eligReplace(eligValid270, "DMG*D8*19700101*F"), "DTP*291*D8*20240102", "DTP*291*D8*20240102", "DMG*D8*19700101*F"),
+				replaceSeg(replaceSeg(eligValid270, "DMG*D8*19700101*F"), "DTP*291*D8*20240102", "DTP*291*D8*20240102", "DMG*D8*19700101*F"),
 				"ST 270 R [5] DMG@11(2100C):7", ""},
 			{"bad code value (gender)",
-				eligReplace(eligValid270, "DMG*D8*19700101*F", "DMG*D8*19700101*X"),
+				replaceSeg(eligValid270, "DMG*D8*19700101*F", "DMG*D8*19700101*X"),
 				"ST 270 R [5] DMG@10(2100C):8", "3/1068/7"},
 			{"missing required element (TRN03)",
-				eligReplace(eligValid270, "TRN*1*TRACE0001*9000000001", "TRN*1*TRACE0001"),
+				replaceSeg(eligValid270, "TRN*1*TRACE0001*9000000001", "TRN*1*TRACE0001"),
 				"ST 270 R [5] TRN@8(2000C):8", "3/509/1"},
 			{"too many repeats (subscriber dates, at most 2)",
-				eligReplace(eligValid270, "DTP*291*D8*20240102", "DTP*291*D8*20240102", "DTP*102*D8*20240101", "DTP*291*D8*20240103"),
+				replaceSeg(eligValid270, "DTP*291*D8*20240102", "DTP*291*D8*20240102", "DTP*102*D8*20240101", "DTP*291*D8*20240103"),
 				"ST 270 R [5] DTP@13(2100C):5", ""},
 			{"unknown segment",
-				eligReplace(eligValid270, "EQ*30^88", "EQ*30^88", "ZZZ*1"),
+				replaceSeg(eligValid270, "EQ*30^88", "EQ*30^88", "ZZZ*1"),
 				"ST 270 R [5] ZZZ@13(2110C):1", ""},
 			{"segment of another set (a claim in an inquiry)",
-				eligReplace(eligValid270, "EQ*30^88", "EQ*30^88", "CLM*C1*100"),
+				replaceSeg(eligValid270, "EQ*30^88", "EQ*30^88", "CLM*C1*100"),
 				"ST 270 R [5] CLM@13(2110C):6", ""},
 			{"too many elements (HL05)",
-				eligReplace(eligValid270, "HL*3*2*22*0", "HL*3*2*22*0*X"),
+				replaceSeg(eligValid270, "HL*3*2*22*0", "HL*3*2*22*0*X"),
 				"ST 270 R [5] HL@7(2000C):8", "5/0/3"},
 			{"not used element (NM106 prefix)",
-				eligReplace(eligValid270, "NM1*IL*1*SAMPLE*ALEX****MI*W000000001", "NM1*IL*1*SAMPLE*ALEX**DR**MI*W000000001"),
+				replaceSeg(eligValid270, "NM1*IL*1*SAMPLE*ALEX****MI*W000000001", "NM1*IL*1*SAMPLE*ALEX**DR**MI*W000000001"),
 				"ST 270 R [5] NM1@9(2100C):8", "6/0/I10"},
 			{"paired elements (NM108 without NM109)",
-				eligReplace(eligValid270, "NM1*IL*1*SAMPLE*ALEX****MI*W000000001", "NM1*IL*1*SAMPLE*ALEX****MI"),
+				replaceSeg(eligValid270, "NM1*IL*1*SAMPLE*ALEX****MI*W000000001", "NM1*IL*1*SAMPLE*ALEX****MI"),
 				"ST 270 R [5] NM1@9(2100C):8", "9/67/2"},
 			{"procedure qualifier in a composite",
-				eligReplace(eligValid270, "EQ*30^88", "EQ**XX:99213"),
+				replaceSeg(eligValid270, "EQ*30^88", "EQ**XX:99213"),
 				"ST 270 R [5] EQ@12(2110C):8", "2:1/235/7"},
 			{"hierarchical level code of no level here",
-				eligReplace(eligValid270, "HL*3*2*22*0", "HL*3*2*24*0"),
+				replaceSeg(eligValid270, "HL*3*2*22*0", "HL*3*2*24*0"),
 				"ST 270 R [5] HL@7(2000C):8", "3/735/7"},
 		}},
 		{"271", "HB", "005010X279A1", eligValid271, []variant{
 			{"missing required loop (2100A payer name)",
-				eligReplace(eligValid271, "NM1*PR*2*EXAMPLE PAYER*****PI*12345"),
+				replaceSeg(eligValid271, "NM1*PR*2*EXAMPLE PAYER*****PI*12345"),
 				"ST 271 R [5] NM1@4(2100A):3", ""},
 			{"segment out of order (N3 after N4)",
-				eligReplace(eligReplace(eligValid271, "N3*1 TEST STREET"), "N4*TESTVILLE*MD*21000", "N4*TESTVILLE*MD*21000", "N3*1 TEST STREET"),
+				replaceSeg(replaceSeg(eligValid271, "N3*1 TEST STREET"), "N4*TESTVILLE*MD*21000", "N4*TESTVILLE*MD*21000", "N3*1 TEST STREET"),
 				"ST 271 R [5] N3@11(2100C):7", ""},
 			{"bad code value (EB01)",
-				eligReplace(eligValid271, "EB*1*IND*30**GOLD PLAN", "EB*ZZ*IND*30**GOLD PLAN"),
+				replaceSeg(eligValid271, "EB*1*IND*30**GOLD PLAN", "EB*ZZ*IND*30**GOLD PLAN"),
 				"ST 271 R [5] EB@14(2110C):8", "1/1390/7"},
 			{"missing required element (EB01)",
-				eligReplace(eligValid271, "EB*1*IND*30**GOLD PLAN", "EB**IND*30**GOLD PLAN"),
+				replaceSeg(eligValid271, "EB*1*IND*30**GOLD PLAN", "EB**IND*30**GOLD PLAN"),
 				"ST 271 R [5] EB@14(2110C):8", "1/1390/1"},
 			{"too many repeats (trace numbers, at most 3)",
-				eligReplace(eligValid271, "TRN*2*TRACE0001*9000000001", "TRN*2*TRACE0001*9000000001", "TRN*2*TRACE0002*9000000001",
+				replaceSeg(eligValid271, "TRN*2*TRACE0001*9000000001", "TRN*2*TRACE0001*9000000001", "TRN*2*TRACE0002*9000000001",
 					"TRN*1*TRACE0003*9000000002", "TRN*1*TRACE0004*9000000003"),
 				"ST 271 R [5] TRN@11(2000C):5", ""},
 			{"unknown segment",
-				eligReplace(eligValid271, "LE*2120", "LE*2120", "XYZ*1"),
+				replaceSeg(eligValid271, "LE*2120", "LE*2120", "XYZ*1"),
 				"ST 271 R [5] XYZ@20(2110C):1", ""},
 			{"paired elements (EB09 quantity qualifier without EB10)",
-				eligReplace(eligValid271, "EB*C*IND*30***23*500", "EB*C*IND*30***23*500**VS"),
+				replaceSeg(eligValid271, "EB*C*IND*30***23*500", "EB*C*IND*30***23*500**VS"),
 				"ST 271 R [5] EB@15(2110C):8", "10/380/2"},
 			{"service types repeat",
-				eligReplace(eligValid271, "EB*1*IND*30**GOLD PLAN", "EB*1*IND*30^1^33^35^47^48^50^86^88^98^AL^MH^UC**GOLD PLAN"),
+				replaceSeg(eligValid271, "EB*1*IND*30**GOLD PLAN", "EB*1*IND*30^1^33^35^47^48^50^86^88^98^AL^MH^UC**GOLD PLAN"),
 				"ST 271 A", ""},
 			{"second benefit entity name (a loop repeat)",
-				eligReplace(eligValid271, "LE*2120", "NM1*PR*2*OTHER PAYER*****PI*67890", "LE*2120"),
+				replaceSeg(eligValid271, "LE*2120", "NM1*PR*2*OTHER PAYER*****PI*67890", "LE*2120"),
 				"ST 271 A", ""},
 		}},
 		{"276", "HR", "005010X212", eligValid276, []variant{
 			{"missing required loop (2100C provider name)",
-				eligReplace(eligValid276, "NM1*1P*2*EXAMPLE CLINIC*****XX*1234567893"),
+				replaceSeg(eligValid276, "NM1*1P*2*EXAMPLE CLINIC*****XX*1234567893"),
 				"ST 276 R [5] NM1@8(2100C):3", ""},
 			{"segment out of order (AMT after DTP)",
-				eligReplace(eligReplace(eligValid276, "AMT*T3*150"), "SVC*HC:99213*150*****1", "AMT*T3*150", "SVC*HC:99213*150*****1"),
+				replaceSeg(replaceSeg(eligValid276, "AMT*T3*150"), "SVC*HC:99213*150*****1", "AMT*T3*150", "SVC*HC:99213*150*****1"),
 				"ST 276 R [5] AMT@16(2200D):7", ""},
 			{"bad code value (BHT02)",
-				eligReplace(eligValid276, "BHT*0010*13*REQ0001*20240102*1230", "BHT*0010*11*REQ0001*20240102*1230"),
+				replaceSeg(eligValid276, "BHT*0010*13*REQ0001*20240102*1230", "BHT*0010*11*REQ0001*20240102*1230"),
 				"ST 276 R [5] BHT@2:8", "2/353/7"},
 			{"missing required element (SVC02 charge)",
-				eligReplace(eligValid276, "SVC*HC:99213*150*****1", "SVC*HC:99213******1"),
+				replaceSeg(eligValid276, "SVC*HC:99213*150*****1", "SVC*HC:99213******1"),
 				"ST 276 R [5] SVC@17(2210D):8", "2/782/1"},
 			{"too many repeats (patient control number twice)",
-				eligReplace(eligValid276, "REF*EJ*ACCT0001", "REF*EJ*ACCT0001", "REF*EJ*ACCT0002"),
+				replaceSeg(eligValid276, "REF*EJ*ACCT0001", "REF*EJ*ACCT0001", "REF*EJ*ACCT0002"),
 				"ST 276 R [5] REF@14(2200D):5", ""},
 			{"unknown segment",
-				eligReplace(eligValid276, "REF*FJ*LINE1", "QQQ*1", "REF*FJ*LINE1"),
+				replaceSeg(eligValid276, "REF*FJ*LINE1", "QQQ*1", "REF*FJ*LINE1"),
 				"ST 276 R [5] QQQ@18(2210D):1", ""},
 			{"REF qualifier of no position here",
-				eligReplace(eligValid276, "REF*1K*PCN0001", "REF*ZZ*PCN0001"),
+				replaceSeg(eligValid276, "REF*1K*PCN0001", "REF*ZZ*PCN0001"),
 				"ST 276 R [5] REF@14(2200D):8", "1/128/7"},
 			{"dependent level without its demographics",
-				eligReplace(eligValid276, "SE*0*0001", "HL*5*4*23", "NM1*QC*1*SAMPLE*JO", "TRN*1*TRACE0002", "SE*0*0001"),
+				replaceSeg(eligValid276, "SE*0*0001", "HL*5*4*23", "NM1*QC*1*SAMPLE*JO", "TRN*1*TRACE0002", "SE*0*0001"),
 				"ST 276 R [5] DMG@21(2000E):3", ""},
 			{"dependent level",
-				eligReplace(eligValid276, "SE*0*0001", "HL*5*4*23", "DMG*D8*20100101*M", "NM1*QC*1*SAMPLE*JO", "TRN*1*TRACE0002", "SE*0*0001"),
+				replaceSeg(eligValid276, "SE*0*0001", "HL*5*4*23", "DMG*D8*20100101*M", "NM1*QC*1*SAMPLE*JO", "TRN*1*TRACE0002", "SE*0*0001"),
 				"ST 276 A", ""},
 		}},
 		{"277", "HN", "005010X212", eligValid277, []variant{
 			{"missing required segment (claim status)",
-				eligReplace(eligValid277, "STC*F1:65*20240103**150*120*20240103**20240104*EFT0001"),
+				replaceSeg(eligValid277, "STC*F1:65*20240103**150*120*20240103**20240104*EFT0001"),
 				"ST 277 R [5] STC@13(2200D):3", ""},
 			{"segment out of order (REF after DTP)",
-				eligReplace(eligReplace(eligValid277, "REF*EJ*ACCT0001"), "DTP*472*D8*20240101", "DTP*472*D8*20240101", "REF*EJ*ACCT0001"),
+				replaceSeg(replaceSeg(eligValid277, "REF*EJ*ACCT0001"), "DTP*472*D8*20240101", "DTP*472*D8*20240101", "REF*EJ*ACCT0001"),
 				"ST 277 R [5] REF@16(2200D):7", ""},
 			{"bad code value (claim trace type)",
-				eligReplace(eligValid277, "TRN*2*TRACE0001", "TRN*1*TRACE0001"),
+				replaceSeg(eligValid277, "TRN*2*TRACE0001", "TRN*1*TRACE0001"),
 				"ST 277 R [5] TRN@12(2200D):8", "1/481/7"},
 			{"missing required element (status date)",
-				eligReplace(eligValid277, "STC*F1:65*20240103", "STC*F1:65"),
+				replaceSeg(eligValid277, "STC*F1:65*20240103", "STC*F1:65"),
 				"ST 277 R [5] STC@18(2220D):8", "2/373/1"},
 			{"too many repeats (payer contact, at most 1)",
-				eligReplace(eligValid277, "PER*IC*CLAIMS*TE*5555550100", "PER*IC*CLAIMS*TE*5555550100", "PER*IC*CLAIMS*TE*5555550101"),
+				replaceSeg(eligValid277, "PER*IC*CLAIMS*TE*5555550100", "PER*IC*CLAIMS*TE*5555550100", "PER*IC*CLAIMS*TE*5555550101"),
 				"ST 277 R [5] PER@6(2100A):5", ""},
 			{"unknown segment",
-				eligReplace(eligValid277, "STC*F1:65*20240103", "STC*F1:65*20240103", "ZZ1*1"),
+				replaceSeg(eligValid277, "STC*F1:65*20240103", "STC*F1:65*20240103", "ZZ1*1"),
 				"ST 277 R [5] ZZ1@19(2220D):1", ""},
 			{"invalid status date",
-				eligReplace(eligValid277, "STC*F1:65*20240103", "STC*F1:65*20240231"),
+				replaceSeg(eligValid277, "STC*F1:65*20240103", "STC*F1:65*20240231"),
 				"ST 277 R [5] STC@18(2220D):8", "2/373/8"},
 			{"status at the provider level",
-				eligReplace(eligValid277, "HL*4*3*22*0", "TRN*1*TRACE0000", "STC*E0:35:1P*20240103", "HL*4*3*22*0"),
+				replaceSeg(eligValid277, "HL*4*3*22*0", "TRN*1*TRACE0000", "STC*E0:35:1P*20240103", "HL*4*3*22*0"),
 				"ST 277 A", ""},
 			{"status message and action code, as sent in practice",
-				eligReplace(eligValid277, "STC*F1:65*20240103**150*120*20240103**20240104*EFT0001",
+				replaceSeg(eligValid277, "STC*F1:65*20240103**150*120*20240103**20240104*EFT0001",
 					"STC*A1:704*20240103*WQ*150********PAYER ACKNOWLEDGED RECEIPT"),
 				"ST 277 A", ""},
 		}},
 		{"277CA", "HN", "005010X214", eligValid277CA, []variant{
 			{"missing required segment (process date)",
-				eligReplace(eligValid277CA, "DTP*009*D8*20240103"),
+				replaceSeg(eligValid277CA, "DTP*009*D8*20240103"),
 				"ST 277 R [5] DTP@7(2200A):3", ""},
 			{"segment out of order (QTY after AMT)",
-				eligReplace(eligReplace(eligValid277CA, "QTY*90*1"), "AMT*YU*150", "AMT*YU*150", "QTY*90*1"),
+				replaceSeg(replaceSeg(eligValid277CA, "QTY*90*1"), "AMT*YU*150", "AMT*YU*150", "QTY*90*1"),
 				"ST 277 R [5] QTY@13(2200B):7", ""},
 			{"bad code value (action code)",
-				eligReplace(eligValid277CA, "STC*A1:20*20240103*WQ*150", "STC*A1:20*20240103*XX*150"),
+				replaceSeg(eligValid277CA, "STC*A1:20*20240103*WQ*150", "STC*A1:20*20240103*XX*150"),
 				"ST 277 R [5] STC@11(2200B):8", "3/306/7"},
 			{"missing required element (claim charge)",
-				eligReplace(eligValid277CA, "SVC*HC:99213*150*****1", "SVC*HC:99213******1"),
+				replaceSeg(eligValid277CA, "SVC*HC:99213*150*****1", "SVC*HC:99213******1"),
 				"ST 277 R [5] SVC@23(2220D):8", "2/782/1"},
 			{"too many repeats (receipt date twice)",
-				eligReplace(eligValid277CA, "DTP*050*D8*20240102", "DTP*050*D8*20240102", "DTP*050*D8*20240101"),
+				replaceSeg(eligValid277CA, "DTP*050*D8*20240102", "DTP*050*D8*20240102", "DTP*050*D8*20240101"),
 				"ST 277 R [5] DTP@7(2200A):5", ""},
 			{"unknown segment",
-				eligReplace(eligValid277CA, "REF*1K*PCN0001", "REF*1K*PCN0001", "ZZZ*1"),
+				replaceSeg(eligValid277CA, "REF*1K*PCN0001", "REF*1K*PCN0001", "ZZZ*1"),
 				"ST 277 R [5] ZZZ@22(2200D):1", ""},
 			{"patient level coded as a dependent",
-				eligReplace(eligValid277CA, "HL*4*3*PT", "HL*4*3*23"),
+				replaceSeg(eligValid277CA, "HL*4*3*PT", "HL*4*3*23"),
 				"ST 277 R [5] HL@17(2000D):8", "3/735/7"},
 			{"missing required segment (claim service date)",
-				eligReplace(eligValid277CA, "DTP*472*D8*20240101"),
+				replaceSeg(eligValid277CA, "DTP*472*D8*20240101"),
 				"ST 277 R [5] DTP@22(2200D):3", ""},
 			{"line status without its STC",
-				eligReplace(eligValid277CA, "STC*A7:453*20240103*U"),
+				replaceSeg(eligValid277CA, "STC*A7:453*20240103*U"),
 				"ST 277 R [5] STC@24(2220D):3", ""},
 			{"provider secondary identifier at the provider level",
-				eligReplace(eligValid277CA, "TRN*1*PROV0001", "TRN*1*PROV0001", "REF*TJ*123456789"),
+				replaceSeg(eligValid277CA, "TRN*1*PROV0001", "TRN*1*PROV0001", "REF*TJ*123456789"),
 				"ST 277 A", ""},
 		}},
 	}
@@ -348,20 +301,11 @@ func TestIGEligibilityAndClaimStatus(t *testing.T) {
 		cases := append([]variant{{"valid", k.valid, "ST " + k.valid[0][3:6] + " A", ""}}, k.variants...)
 		for _, c := range cases {
 			t.Run(k.kind+"/"+c.name, func(t *testing.T) {
-				res, err := Check(bytes.NewReader(eligInterchange(k.gs01, k.version, c.set)), Config{})
-				if err != nil || len(res) != 1 || len(res[0].Groups) != 1 || len(res[0].Groups[0].Transactions) != 1 {
-					t.Fatalf("Check: %v, %d results", err, len(res))
-				}
-				tx := res[0].Groups[0].Transactions[0]
-				if tx.Kind != k.kind {
-					t.Fatalf("kind %q, want %q", tx.Kind, k.kind)
-				}
-				sum := res[0].Summary()
-				got := sum[strings.Index(sum, "; ST ")+2:]
+				got, ik4 := igCheckSet(t, igInterchange(k.gs01, k.version, c.set), k.kind)
 				if got != c.want {
 					t.Errorf("verdict %q, want %q", got, c.want)
 				}
-				if ik4 := eligIK4(tx); ik4 != c.ik4 {
+				if ik4 != c.ik4 {
 					t.Errorf("IK4 %q, want %q", ik4, c.ik4)
 				}
 			})

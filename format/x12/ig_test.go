@@ -188,12 +188,15 @@ var validTest = []string{
 	"SE*0*0001",
 }
 
-// buildTest wraps set segments into an interchange, recounting SE01 so
-// that only the table's rules are under test.
-func buildTest(set []string) []byte {
+// buildTest wraps a set of testIG in an interchange.
+func buildTest(set []string) []byte { return igInterchange("HC", "005010TEST", set) }
+
+// igInterchange wraps a set in an interchange and a group of functional ID
+// gs01, recounting SE01 so that only the tables are under test.
+func igInterchange(gs01, version string, set []string) []byte {
 	var b bytes.Buffer
 	b.WriteString("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240102*1230*^*00501*000000001*0*T*:~")
-	b.WriteString("GS*HC*S*R*20240102*1230*1*X*005010TEST~")
+	fmt.Fprintf(&b, "GS*%s*S*R*20240102*1230*1*X*%s~", gs01, version)
 	for _, s := range set {
 		if strings.HasPrefix(s, "SE*") {
 			s = fmt.Sprintf("SE*%d*0001", len(set))
@@ -202,6 +205,56 @@ func buildTest(set []string) []byte {
 	}
 	b.WriteString("GE*1*1~IEA*1*000000001~")
 	return b.Bytes()
+}
+
+// replaceSeg returns set with the segment old replaced by repl (none:
+// deleted; several: inserted in its place). old must be in set.
+func replaceSeg(set []string, old string, repl ...string) []string {
+	i := slices.Index(set, old)
+	if i < 0 {
+		panic("replaceSeg: no segment " + old)
+	}
+	return igReplace(set, i, repl...)
+}
+
+// igReplace returns set with the segment at i (0-based) replaced by repl
+// (none: deleted; several: inserted).
+func igReplace(set []string, i int, repl ...string) []string {
+	out := slices.Clone(set[:i])
+	out = append(out, repl...)
+	return append(out, set[i+1:]...)
+}
+
+// igCheckSet checks an interchange holding one set of kind and returns the
+// set's part of the verdict ("ST 837 R [5] CLM@25(2300):8") and igNotes.
+func igCheckSet(t *testing.T, raw []byte, kind string) (string, string) {
+	t.Helper()
+	res, err := Check(bytes.NewReader(raw), Config{})
+	if err != nil || len(res) != 1 || len(res[0].Groups) != 1 || len(res[0].Groups[0].Transactions) != 1 {
+		t.Fatalf("Check: %v, %d results", err, len(res))
+	}
+	tx := res[0].Groups[0].Transactions[0]
+	if tx.Kind != kind {
+		t.Fatalf("kind %q, want %q", tx.Kind, kind)
+	}
+	sum := res[0].Summary()
+	return sum[strings.Index(sum, "; ST ")+2:], igNotes(tx)
+}
+
+// igNotes lists the element notes of every segment note as
+// "pos[:component]/ref/code", in order.
+func igNotes(tx *TransactionResult) string {
+	var out []string
+	for _, s := range tx.Segments {
+		for _, e := range s.Elements {
+			p := fmt.Sprint(e.Pos)
+			if e.Component > 0 {
+				p += fmt.Sprintf(":%d", e.Component)
+			}
+			out = append(out, fmt.Sprintf("%s/%d/%s", p, e.Ref, e.Code))
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // withTestIG installs testIG as the table of kind 837P for one test.
@@ -223,11 +276,7 @@ func withTestIG(t *testing.T) {
 
 // edit returns validTest with the segment at i (0-based) replaced by
 // repl (none: deleted; several: inserted).
-func edit(i int, repl ...string) []string {
-	out := slices.Clone(validTest[:i])
-	out = append(out, repl...)
-	return append(out, validTest[i+1:]...)
-}
+func edit(i int, repl ...string) []string { return igReplace(validTest, i, repl...) }
 
 func TestIGValidate(t *testing.T) {
 	withTestIG(t)
@@ -269,33 +318,11 @@ func TestIGValidate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := Check(bytes.NewReader(buildTest(c.set)), Config{})
-			if err != nil || len(res) != 1 {
-				t.Fatalf("Check: %v, %d results", err, len(res))
-			}
-			sum := res[0].Summary()
-			got := sum[strings.Index(sum, "ST 837"):]
+			got, ik4 := igVerdict(t, buildTest(c.set))
 			if got != c.want {
 				t.Fatalf("verdict %q, want %q", got, c.want)
 			}
-			if c.ik4 == "" {
-				return
-			}
-			tx := res[0].Groups[0].Transactions[0]
-			var ik4 []string
-			for _, s := range tx.Segments {
-				for _, e := range s.Elements {
-					p := fmt.Sprint(e.Pos)
-					if e.Component > 0 {
-						p += fmt.Sprintf(":%d", e.Component)
-					}
-					ik4 = append(ik4, p+"/"+e.Code)
-				}
-				if len(s.Elements) > 0 {
-					break
-				}
-			}
-			if strings.Join(ik4, " ") != c.ik4 {
+			if c.ik4 != "" && ik4 != c.ik4 {
 				t.Fatalf("IK4 %v, want %s", ik4, c.ik4)
 			}
 		})
