@@ -115,7 +115,8 @@ var (
 // patient's ID, from the patient level (2010CA NM109) when it has one, else
 // the subscriber's (2010BA NM109).
 func claimMetadata(m *engine.Message) {
-	t, err := x12.NewScanner(bytes.NewReader(m.Raw), x12.Config{}).Next()
+	// The interchange the claim was split from has passed its checks.
+	t, err := x12.NewScanner(bytes.NewReader(m.Raw), x12.Config{SyntaxOnly: true}).Next()
 	if err != nil {
 		return
 	}

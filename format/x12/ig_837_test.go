@@ -2,7 +2,6 @@ package x12
 
 import (
 	"bytes"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -235,15 +234,8 @@ func TestIGClaimSamples(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			raw, err := os.ReadFile(dir + c.file)
-			if err != nil {
-				t.Skip("shared sample not available:", err)
-			}
-			res, err := Check(bytes.NewReader(raw), Config{})
-			if err != nil || len(res) != 1 {
-				t.Fatalf("Check: %v, %d results", err, len(res))
-			}
-			if got := res[0].Summary(); got != c.want {
+			res := sampleVerdict(t, dir+c.file)
+			if got := res.Summary(); got != c.want {
 				t.Errorf("verdict %q, want %q", got, c.want)
 			}
 			if c.ik4 == "-" {
@@ -253,7 +245,7 @@ func TestIGClaimSamples(t *testing.T) {
 			// notes their diagnosis codes written in elements of their
 			// own ("HI*BK*8901*BF*87200"): both are common to all.
 			var ik4 []string
-			for _, tx := range res[0].Groups[0].Transactions {
+			for _, tx := range res.Groups[0].Transactions {
 				notes := &TransactionResult{}
 				for _, s := range tx.Segments {
 					if s.ID != "HL" && s.ID != "HI" {

@@ -1,8 +1,6 @@
 package x12
 
 import (
-	"bytes"
-	"os"
 	"testing"
 )
 
@@ -328,15 +326,8 @@ func TestIGEligibilitySamples(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			raw, err := os.ReadFile(dir + c.file)
-			if err != nil {
-				t.Skip("shared sample not available:", err)
-			}
-			res, err := Check(bytes.NewReader(raw), Config{})
-			if err != nil || len(res) != 1 {
-				t.Fatalf("Check: %v, %d results", err, len(res))
-			}
-			if got := res[0].Summary(); got != c.want {
+			res := sampleVerdict(t, dir+c.file)
+			if got := res.Summary(); got != c.want {
 				t.Errorf("verdict %q, want %q", got, c.want)
 			}
 		})

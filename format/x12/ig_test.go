@@ -3,6 +3,7 @@ package x12
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -239,6 +240,21 @@ func igCheckSet(t *testing.T, raw []byte, kind string) (string, string) {
 	}
 	sum := res[0].Summary()
 	return sum[strings.Index(sum, "; ST ")+2:], igNotes(tx)
+}
+
+// sampleVerdict checks a shared sample file holding one interchange and
+// returns its verdict; it skips when the shared test data is not there.
+func sampleVerdict(t *testing.T, path string) *InterchangeResult {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Skip("shared sample not available:", err)
+	}
+	res, err := Check(bytes.NewReader(raw), Config{})
+	if err != nil || len(res) != 1 {
+		t.Fatalf("Check: %v, %d results", err, len(res))
+	}
+	return res[0]
 }
 
 // igNotes lists the element notes of every segment note as

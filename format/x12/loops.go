@@ -32,7 +32,8 @@ var loopSets = func() map[string]*loopDef {
 // definition ("= path") gets its own copy, to a bounded depth.
 func loopsOf(l *igLoop, depth int) *loopDef {
 	d := &loopDef{id: l.id}
-	if t := l.trigger(); l.id != "" {
+	if l.id != "" { // the set's own table has no trigger
+		t := l.trigger()
 		d.trigger, d.key = t.id, t.key
 	}
 	if depth > 16 {

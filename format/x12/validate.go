@@ -290,9 +290,15 @@ func (ek *elemCheck) element(e *igElem, val []byte) {
 // components in place.
 func (ek *elemCheck) composite(e *igElem, val []byte) {
 	sep := ek.s.Delims.Component
+	last := 0 // the last component the guide defines
+	if n := len(e.comps); n > 0 {
+		last = e.comps[n-1].comp
+	}
 	next := 0 // the next component rule
+	written := 0
 	rest, more := val, true
 	for k := 1; more; k++ {
+		written = k
 		pv := rest
 		if i := bytes.IndexByte(rest, sep); sep != 0 && i >= 0 {
 			pv, rest = rest[:i], rest[i+1:]
@@ -305,10 +311,6 @@ func (ek *elemCheck) composite(e *igElem, val []byte) {
 		}
 		if next < len(e.comps) && e.comps[next].comp == k {
 			ce = e.comps[next]
-		}
-		last := 0
-		if n := len(e.comps); n > 0 {
-			last = e.comps[n-1].comp
 		}
 		switch {
 		case k > last:
@@ -334,7 +336,7 @@ func (ek *elemCheck) composite(e *igElem, val []byte) {
 	}
 	// Required components after the last one written.
 	for _, ce := range e.comps {
-		if ce.usage == 'R' && ce.comp > bytes.Count(val, []byte{sep})+1 && sep != 0 {
+		if ce.usage == 'R' && ce.comp > written && sep != 0 {
 			ek.add(e.pos, ce.comp, ce.ref, "1")
 		}
 	}
